@@ -1,0 +1,48 @@
+"""The HTTP app: built by `create_app()`, one router per feature, errors as JSON problems.
+
+The Neo4j driver is created once in the lifespan and kept on `app.state`; each request gets a
+`Database` through the dependency in `api.deps`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api import problems
+from api.routers import health
+from graph.db import Database
+from graph.settings import Settings, get_settings
+
+ROUTERS = [health.router]
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """A new app bound to `settings` (default: from the environment)."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.db = Database(settings)
+        try:
+            yield
+        finally:
+            app.state.db.close()
+
+    app = FastAPI(
+        title="edflows",
+        summary="Where children's data goes in English education.",
+        description=(
+            "Path queries over a knowledge graph of data flows from schools, through their "
+            "suppliers, local authorities and the DfE, to the National Pupil Database and its "
+            "recipients. Every node and flow names its sources."
+        ),
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    problems.install(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    return app

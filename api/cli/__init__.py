@@ -1,0 +1,1 @@
+"""The `edflows` command line: one module per group of sub-commands."""

@@ -1,0 +1,80 @@
+"""Errors as RFC 9457 problem documents (application/problem+json), never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from graph.db import QueryTimeout
+from graph.errors import DatabaseUnavailable, EdflowsError, NotFoundError
+
+log = logging.getLogger("edflows.api")
+PROBLEM_JSON = "application/problem+json"
+
+
+class Problem(BaseModel):
+    """An error answer: what went wrong, and what to do."""
+
+    type: str = Field(default="about:blank", examples=["about:blank"])
+    title: str = Field(examples=["Not Found"])
+    status: int = Field(examples=[404])
+    detail: str = Field(examples=["no organisation with id 'school:99999999'"])
+    suggestions: list[str] = Field(default_factory=list, examples=[["school:100000"]])
+    errors: list[dict[str, Any]] = Field(default_factory=list)
+
+
+def problem(
+    status: int, title: str, detail: str, headers: dict[str, str] | None = None, **extra: Any
+) -> JSONResponse:
+    body = Problem(title=title, status=status, detail=detail, **extra)
+    return JSONResponse(
+        body.model_dump(), status_code=status, media_type=PROBLEM_JSON, headers=headers
+    )
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers that turn exceptions into problem documents."""
+
+    @app.exception_handler(NotFoundError)
+    async def not_found(request: Request, exc: NotFoundError) -> JSONResponse:
+        return problem(404, "Not Found", exc.message, suggestions=exc.suggestions)
+
+    @app.exception_handler(DatabaseUnavailable)
+    async def unavailable(request: Request, exc: DatabaseUnavailable) -> JSONResponse:
+        return problem(
+            503,
+            "Service Unavailable",
+            "The graph database is not reachable right now; try again shortly.",
+            headers={"Retry-After": "5"},
+        )
+
+    @app.exception_handler(QueryTimeout)
+    async def timeout(request: Request, exc: QueryTimeout) -> JSONResponse:
+        return problem(504, "Query Timeout", f"{exc.message}. {exc.detail or ''}".strip())
+
+    @app.exception_handler(EdflowsError)
+    async def bad_request(request: Request, exc: EdflowsError) -> JSONResponse:
+        return problem(400, "Bad Request", exc.message)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {
+                "parameter": ".".join(str(p) for p in err["loc"][1:]) or str(err["loc"][0]),
+                "in": str(err["loc"][0]),
+                "message": err["msg"],
+            }
+            for err in exc.errors()
+        ]
+        names = ", ".join(sorted({e["parameter"] for e in errors}))
+        return problem(422, "Invalid Parameters", f"invalid parameter(s): {names}", errors=errors)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error on %s", request.url.path)
+        return problem(500, "Internal Server Error", "An unexpected error happened; it is logged.")

@@ -1,0 +1,24 @@
+// The schema of edflows: uniqueness constraints and indexes, all idempotent (IF NOT EXISTS).
+// Applied by `edflows db init` and before every load. Community Edition has uniqueness
+// constraints only, so every MERGE key has one.
+//
+// Node labels: every organisation or dataset that data can flow to or from is an :Actor with
+// a kind label (:School, :LocalAuthority, :Trust, :NationalBody, :Dataset, :Organisation,
+// :Product, :Supplier); the catalogue's data items are :DataItem; evidence is :Source.
+// Flows are [:FLOW] relationships between actors.
+
+CREATE CONSTRAINT actor_id IF NOT EXISTS FOR (n:Actor) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT item_id IF NOT EXISTS FOR (n:DataItem) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT source_id IF NOT EXISTS FOR (n:Source) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT flow_id IF NOT EXISTS FOR ()-[f:FLOW]-() REQUIRE f.id IS UNIQUE;
+CREATE CONSTRAINT load_id IF NOT EXISTS FOR (n:Load) REQUIRE n.id IS UNIQUE;
+
+CREATE INDEX school_urn IF NOT EXISTS FOR (n:School) ON (n.urn);
+CREATE INDEX la_code IF NOT EXISTS FOR (n:LocalAuthority) ON (n.code);
+CREATE INDEX actor_kind IF NOT EXISTS FOR (n:Actor) ON (n.kind);
+CREATE INDEX actor_layer IF NOT EXISTS FOR (n:Actor) ON (n.layer);
+CREATE INDEX flow_layer IF NOT EXISTS FOR ()-[f:FLOW]-() ON (f.layer);
+CREATE INDEX flow_kind IF NOT EXISTS FOR ()-[f:FLOW]-() ON (f.kind);
+
+CREATE FULLTEXT INDEX name_search IF NOT EXISTS
+FOR (n:Actor|DataItem) ON EACH [n.name, n.aliases_text];

@@ -1,0 +1,1 @@
+"""Everything that knows Neo4j: settings, driver, local server, model, query services."""

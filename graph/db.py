@@ -1,0 +1,150 @@
+"""The one door to Neo4j: a driver created once, queries run by name, reads routed as reads.
+
+Routes, loaders and the CLI never hold a driver or a query string; they call a `Database`
+(or a service built on it). Works with a local `bolt://` server and with `neo4j://` /
+`neo4j+s://` routing URIs (clusters, Aura): read queries go to readers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from neo4j import Driver, GraphDatabase, ManagedTransaction, Query, RoutingControl
+from neo4j.exceptions import (
+    AuthError,
+    ClientError,
+    DriverError,
+    ServiceUnavailable,
+    SessionExpired,
+)
+
+from graph.errors import DatabaseUnavailable, EdflowsError
+from graph.queries import query, statements
+from graph.settings import Settings
+
+T = TypeVar("T")
+Row = dict[str, Any]
+
+QUERY_TIMEOUT_CODES = (
+    "Neo.ClientError.Transaction.TransactionTimedOut",
+    "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration",
+)
+
+
+class QueryTimeout(EdflowsError):
+    """A read query ran longer than the configured limit and was cancelled."""
+
+
+class Database:
+    """A Neo4j driver plus the database name, with named-query helpers."""
+
+    def __init__(self, settings: Settings, driver: Driver | None = None) -> None:
+        self.settings = settings
+        self.database = settings.neo4j_database
+        self.uri = settings.effective_uri
+        self.driver = driver or GraphDatabase.driver(
+            self.uri,
+            auth=(settings.neo4j_user, settings.neo4j_password),
+            connection_timeout=5.0,
+            connection_acquisition_timeout=10.0,
+            max_transaction_retry_time=5.0,
+        )
+
+    def close(self) -> None:
+        self.driver.close()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- queries by name ----------------------------------------------------------------------
+
+    def read(self, name: str, timeout: float | None = None, **params: Any) -> list[Row]:
+        """Run `cypher/<name>.cypher` as a read (sent to a reader on a cluster)."""
+        return self._run(name, params, RoutingControl.READ, timeout or self.settings.query_timeout)
+
+    def write(self, name: str, **params: Any) -> list[Row]:
+        """Run `cypher/<name>.cypher` as a write in its own transaction."""
+        return self._run(name, params, RoutingControl.WRITE, None)
+
+    def read_tx(self, work: Callable[[ManagedTransaction], T], timeout: float | None = None) -> T:
+        """Run several reads in one read transaction (retried on transient errors)."""
+        with self._guard(), self.driver.session(database=self.database) as session:
+            return session.execute_read(work)
+
+    def write_tx(self, work: Callable[[ManagedTransaction], T]) -> T:
+        """Run `work` in ONE write transaction: all of it lands, or none of it."""
+        with self._guard(), self.driver.session(database=self.database) as session:
+            return session.execute_write(work)
+
+    # -- administration ---------------------------------------------------------------------
+
+    def apply_schema(self) -> int:
+        """Create every constraint and index of `cypher/schema.cypher` that is missing."""
+        with self._guard(), self.driver.session(database=self.database) as session:
+            for text in statements("schema"):
+                session.run(text).consume()
+            session.run("CALL db.awaitIndexes(120)").consume()
+        return len(statements("schema"))
+
+    def ping(self) -> Row:
+        """The server's name, version and edition."""
+        rows = self.read("ping")
+        return rows[0]
+
+    def wipe(self) -> None:
+        """Delete everything in the database (tests, `edflows db reset`)."""
+        with self._guard(), self.driver.session(database=self.database) as session:
+            session.run(query("wipe_database")).consume()
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def _run(
+        self, name: str, params: dict[str, Any], routing: RoutingControl, timeout: float | None
+    ) -> list[Row]:
+        text = query(name)
+        q: Query | str = Query(text, timeout=timeout) if timeout else text
+        with self._guard():
+            records, _, _ = self.driver.execute_query(
+                q, params, routing_=routing, database_=self.database
+            )
+        return [record.data() for record in records]
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        """Turn driver failures into the errors edflows shows people."""
+        try:
+            yield
+        except (ServiceUnavailable, SessionExpired) as exc:
+            raise DatabaseUnavailable(
+                f"Neo4j at {self.uri} is not reachable",
+                "Start the local server with `edflows neo4j start`, or set NEO4J_URI to a "
+                f"running Neo4j.\n{exc}",
+            ) from exc
+        except AuthError as exc:
+            raise EdflowsError(
+                f"Neo4j at {self.uri} refused the user name or password",
+                "Check NEO4J_USER and NEO4J_PASSWORD.",
+            ) from exc
+        except ClientError as exc:
+            if exc.code and exc.code.startswith("Neo.ClientError.Security."):
+                raise EdflowsError(
+                    f"Neo4j at {self.uri} refused the login ({exc.code.rsplit('.', 1)[-1]})",
+                    f"Check NEO4J_USER and NEO4J_PASSWORD.\n{exc}",
+                ) from exc
+            if exc.code in QUERY_TIMEOUT_CODES:
+                raise QueryTimeout(
+                    "the query took too long and was cancelled",
+                    "Narrow it down (fewer hops, a filter) and try again.",
+                ) from exc
+            raise
+        except DriverError as exc:
+            if "defunct" in str(exc).lower() or "connection" in str(exc).lower():
+                raise DatabaseUnavailable(
+                    f"Neo4j at {self.uri} is not reachable", str(exc)
+                ) from exc
+            raise

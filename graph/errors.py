@@ -1,0 +1,27 @@
+"""Errors that edflows shows to people: one clear line, plus detail on request."""
+
+from __future__ import annotations
+
+
+class EdflowsError(Exception):
+    """An error a user can act on: `message` is one line; `detail` is shown with --verbose."""
+
+    def __init__(self, message: str, detail: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.detail = detail
+
+
+class NotFoundError(EdflowsError):
+    """An id that is not in the graph; `suggestions` are near misses that are."""
+
+    def __init__(self, kind: str, key: str, suggestions: list[str] | None = None) -> None:
+        self.kind = kind
+        self.key = key
+        self.suggestions = suggestions or []
+        hint = f" Did you mean: {', '.join(self.suggestions)}?" if self.suggestions else ""
+        super().__init__(f"no {kind} with id {key!r}.{hint}")
+
+
+class DatabaseUnavailable(EdflowsError):
+    """Neo4j cannot be reached."""

@@ -1,0 +1,1 @@
+"""The declared model (node kinds, flow fields, item taxonomy) as YAML, validated on load."""

@@ -1,0 +1,1 @@
+"""Integration tests: a real Neo4j, started once per session (see tests/conftest.py)."""

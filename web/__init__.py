@@ -1,0 +1,1 @@
+"""The pages: the explorer drawn with pyvis, templates and self-served static files."""
