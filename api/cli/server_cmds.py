@@ -107,7 +107,7 @@ def up_cmd(args: argparse.Namespace) -> int:
         db.apply_schema()
         from loaders.bundled import load_bundled
 
-        load_bundled(db)
+        load_bundled(db, settings.shared_data)
     if args.no_serve:
         return 0
     return serve_cmd(args)

@@ -1,1 +1,260 @@
-"""The declared model (node kinds, flow fields, item taxonomy) as YAML, validated on load."""
+"""The declared model (`model.yaml`) and the validated records that loaders hand to the graph.
+
+Every loader turns its input into these records; `graph.writer` is the only code that turns
+records into Cypher parameters. A record without a source is refused here, before any write.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date
+from functools import cache
+from importlib import resources
+from typing import Annotated, Any
+
+import yaml
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+Scalar = str | int | float | bool | None
+
+
+class NodeKind(BaseModel):
+    prefix: str
+    description: str
+
+
+class Model(BaseModel):
+    """The closed vocabularies of edflows (see model.yaml)."""
+
+    model_config = ConfigDict(frozen=True)
+    node_kinds: dict[str, NodeKind]
+    org_types: list[str]
+    evidence_kinds: list[str]
+    gdpr_classes: list[str]
+    purposes: list[str]
+    flow_kinds: list[str]
+    data_subjects: list[str]
+
+    def kind_of_id(self, actor_id: str) -> str | None:
+        """The node kind whose prefix starts `actor_id` (`school:100000` -> School)."""
+        prefix = actor_id.split(":", 1)[0]
+        for name, kind in self.node_kinds.items():
+            if kind.prefix == prefix:
+                return name
+        return None
+
+
+@cache
+def model() -> Model:
+    """The model, read from the packaged model.yaml once."""
+    text = resources.files("graph.model").joinpath("model.yaml").read_text(encoding="utf-8")
+    return Model.model_validate(yaml.safe_load(text))
+
+
+# -- values ---------------------------------------------------------------------------------
+
+
+def check_partial_date(value: str) -> str:
+    """YYYY, YYYY-MM or YYYY-MM-DD, and a real calendar date."""
+    if not PARTIAL_DATE.match(value):
+        raise ValueError(f"{value!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
+    first_day(value)
+    return value
+
+
+def first_day(value: str) -> date:
+    """The first day a partial date can mean ("2013-02" -> 2013-02-01)."""
+    parts = [int(p) for p in value.split("-")]
+    year, month, day = (
+        parts[0],
+        parts[1] if len(parts) > 1 else 1,
+        parts[2] if len(parts) > 2 else 1,
+    )
+    return date(year, month, day)
+
+
+def last_day(value: str) -> date:
+    """The last day a partial date can mean ("2013-02" -> 2013-02-28)."""
+    parts = [int(p) for p in value.split("-")]
+    if len(parts) == 3:
+        return date(parts[0], parts[1], parts[2])
+    if len(parts) == 2:
+        return date(parts[0], parts[1], calendar.monthrange(parts[0], parts[1])[1])
+    return date(parts[0], 12, 31)
+
+
+PartialDate = Annotated[str, AfterValidator(check_partial_date)]
+
+
+def _in(vocabulary: str) -> AfterValidator:
+    def check(value: str) -> str:
+        allowed: list[str] = getattr(model(), vocabulary)
+        if value not in allowed:
+            raise ValueError(f"{value!r} is not one of {vocabulary}: {', '.join(allowed)}")
+        return value
+
+    return AfterValidator(check)
+
+
+EvidenceKind = Annotated[str, _in("evidence_kinds")]
+OrgType = Annotated[str, _in("org_types")]
+GdprClass = Annotated[str, _in("gdpr_classes")]
+Purpose = Annotated[str, _in("purposes")]
+FlowKind = Annotated[str, _in("flow_kinds")]
+Subject = Annotated[str, _in("data_subjects")]
+
+
+class Record(BaseModel):
+    """Base of every record: unknown fields are errors, strings are stripped."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+# -- records ----------------------------------------------------------------------------------
+
+
+class SourceRecord(Record):
+    """A document that evidences facts. The URL is given only when known, never invented."""
+
+    id: str = Field(pattern=SLUG.pattern)
+    title: str = Field(min_length=3)
+    publisher: str | None = None
+    url: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    date: PartialDate | None = None
+    checked: PartialDate | None = None
+    kind: EvidenceKind
+    note: str | None = None
+
+
+class Evidence(Record):
+    """One source's support for a fact, with where in it (slide, page, row) and a quote."""
+
+    source: str
+    locator: str | None = None
+    quote: str | None = None
+
+
+class ActorRecord(Record):
+    """A node that data flows to or from."""
+
+    id: str
+    kind: str
+    name: str = Field(min_length=1)
+    org_type: OrgType | None = None
+    aliases: list[str] = Field(default_factory=list)
+    props: dict[str, Scalar | list[str]] = Field(default_factory=dict)
+    evidence: list[Evidence] = Field(min_length=1)
+    layer: str = "national"
+
+    @model_validator(mode="after")
+    def _id_matches_kind(self) -> ActorRecord:
+        kinds = model().node_kinds
+        if self.kind not in kinds:
+            raise ValueError(f"unknown node kind {self.kind!r} (one of {', '.join(kinds)})")
+        prefix = kinds[self.kind].prefix
+        if not self.id.startswith(prefix + ":") or len(self.id) <= len(prefix) + 1:
+            raise ValueError(f"id {self.id!r} of a {self.kind} must start with '{prefix}:'")
+        return self
+
+    @property
+    def source_ids(self) -> list[str]:
+        return sorted({e.source for e in self.evidence})
+
+
+class Claim(Record):
+    """What ONE source says about a flow: kept as said, so disagreements stay visible."""
+
+    source: str
+    locator: str | None = None
+    quote: str | None = None
+    items: list[str] = Field(default_factory=list)
+    items_text: str | None = None
+    tier: int | None = Field(default=None, ge=1, le=4)
+    date: PartialDate | None = None
+    valid_from: PartialDate | None = None
+    valid_to: PartialDate | None = None
+    purpose_text: str | None = None
+    legal_gateway: str | None = None
+    outcome: str | None = None
+    datasets: str | None = None
+    corrects: str | None = None
+
+
+class FlowRecord(Record):
+    """Data items about data subjects moving from one actor to another, with its evidence."""
+
+    id: str = Field(pattern=r"^flow:\S+$")
+    kind: FlowKind
+    source_actor: str
+    target_actor: str
+    items: list[str] = Field(default_factory=list)
+    subjects: list[Subject] = Field(default_factory=lambda: ["pupil"])
+    purposes: list[Purpose] = Field(default_factory=list)
+    purpose_text: str | None = None
+    lawful_basis: str | None = None
+    art9_condition: str | None = None
+    retention: str | None = None
+    retention_indefinite: bool = False
+    storage_country: str | None = None
+    viewers: list[str] = Field(default_factory=list)
+    tier: int | None = Field(default=None, ge=1, le=4)
+    valid_from: PartialDate | None = None
+    valid_to: PartialDate | None = None
+    claims: list[Claim] = Field(min_length=1)
+    conflicts: list[str] = Field(default_factory=list)
+    props: dict[str, Scalar | list[str]] = Field(default_factory=dict)
+    layer: str = "national"
+
+    @field_validator("source_actor", "target_actor")
+    @classmethod
+    def _known_prefix(cls, value: str) -> str:
+        if model().kind_of_id(value) is None:
+            raise ValueError(f"{value!r} is not an actor id (e.g. school:100000, body:dfe)")
+        return value
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> FlowRecord:
+        if (
+            self.valid_from
+            and self.valid_to
+            and first_day(self.valid_to) < first_day(self.valid_from)
+        ):
+            raise ValueError(f"valid_to {self.valid_to} is before valid_from {self.valid_from}")
+        return self
+
+    @property
+    def source_ids(self) -> list[str]:
+        return sorted({c.source for c in self.claims})
+
+
+class ItemRecord(Record):
+    """A kind of data in the catalogue (never a value): `pupil.contact.postcode`."""
+
+    id: str = Field(pattern=r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
+    name: str
+    description: str | None = None
+    gdpr: GdprClass = "ordinary"
+    npd_tier: int | None = Field(default=None, ge=1, le=4)
+    identifiability: str | None = None
+    sensitivity: str | None = None
+    contains: list[str] = Field(default_factory=list)
+    derived_from: list[str] = Field(default_factory=list)
+    aliases: list[str] = Field(default_factory=list)
+    npd_aliases: list[str] = Field(default_factory=list)
+    evidence: list[Evidence] = Field(min_length=1)
+
+    @property
+    def parent(self) -> str | None:
+        return self.id.rsplit(".", 1)[0] if "." in self.id else None
+
+    @property
+    def source_ids(self) -> list[str]:
+        return sorted({e.source for e in self.evidence})
+
+
+def as_params(record: BaseModel) -> dict[str, Any]:
+    """A record as plain values for Cypher parameters."""
+    return record.model_dump(mode="json")

@@ -1,0 +1,191 @@
+"""What every loader shares: the load plan, the report, input errors, and reading tables.
+
+A loader turns one input into a `LoadPlan` (validated records) WITHOUT touching the database;
+only then does `graph.writer` write the whole plan in one transaction. So a bad row stops the
+load before anything is written, and a failed write leaves the graph as it was.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import hashlib
+import io
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from graph.errors import EdflowsError
+from graph.model import ActorRecord, FlowRecord, ItemRecord, SourceRecord
+from loaders.guard import check_no_pupil_data
+
+
+class LoadError(EdflowsError):
+    """Bad input: names the file, line and column, and says what to do."""
+
+    def __init__(
+        self,
+        path: Path | str,
+        problem: str,
+        line: int | None = None,
+        column: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        where = str(path)
+        if line is not None:
+            where += f", line {line}"
+        if column:
+            where += f", column {column!r}"
+        message = f"{where}: {problem}"
+        if hint:
+            message += f" {hint}"
+        super().__init__(message + " Nothing was loaded.")
+        self.path = str(path)
+        self.line = line
+        self.column = column
+
+
+@dataclass
+class LoadReport:
+    """What a load did: rows read, records written, rows skipped and why, notes for the user."""
+
+    loader: str
+    path: str
+    rows_read: int = 0
+    written: Counter[str] = field(default_factory=Counter)
+    skipped: Counter[str] = field(default_factory=Counter)
+    notes: list[str] = field(default_factory=list)
+    removed_flows: int = 0
+    unchanged: bool = False
+
+    def skip(self, reason: str) -> None:
+        self.skipped[reason] += 1
+
+    def render(self) -> str:
+        lines = [f"{self.loader}: {self.path}", f"  rows read: {self.rows_read}"]
+        for what, count in sorted(self.written.items()):
+            lines.append(f"  {what}: {count}")
+        if self.removed_flows:
+            lines.append(f"  flows removed (no longer in the file): {self.removed_flows}")
+        for reason, count in sorted(self.skipped.items()):
+            lines.append(f"  skipped {count} row(s): {reason}")
+        lines.extend(f"  note: {note}" for note in self.notes)
+        return "\n".join(lines)
+
+
+@dataclass
+class LoadPlan:
+    """Everything one load will write, validated; `origin` scopes the load's own flows."""
+
+    origin: str
+    sources: list[SourceRecord] = field(default_factory=list)
+    actors: list[ActorRecord] = field(default_factory=list)
+    stubs: list[ActorRecord] = field(default_factory=list)  # written only when missing
+    items: list[ItemRecord] = field(default_factory=list)
+    flows: list[FlowRecord] = field(default_factory=list)
+    links: list[tuple[str, str, str]] = field(default_factory=list)  # (rel type, from id, to id)
+    replace_flows: bool = True
+    fingerprint: str = ""
+
+    def extend(self, other: LoadPlan) -> None:
+        self.sources += other.sources
+        self.actors += other.actors
+        self.stubs += other.stubs
+        self.items += other.items
+        self.flows += other.flows
+        self.links += other.links
+
+
+@dataclass
+class Row:
+    """One data row of a table, with its line number in the file (1-based, header = 1)."""
+
+    line: int
+    values: dict[str, str]
+
+    def get(self, column: str) -> str:
+        return (self.values.get(column) or "").strip()
+
+
+def read_table(
+    path: Path, encodings: Iterable[str] = ("utf-8-sig",)
+) -> tuple[list[str], list[Row]]:
+    """Read a CSV file: its header and rows. Refuses undecodable bytes and pupil-level data."""
+    raw = path.read_bytes()
+    text = None
+    errors: list[str] = []
+    for encoding in encodings:
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            errors.append(f"not valid {encoding} at line {line} (byte {exc.start})")
+    if text is None:
+        raise LoadError(
+            path,
+            f"cannot decode the file: {'; '.join(errors)}.",
+            hint="Save it as UTF-8 (GIAS downloads are Windows-1252 and are read as such).",
+        )
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        raise LoadError(path, "the file is empty.") from None
+    rows: list[Row] = []
+    try:
+        for record in reader:
+            if not any(cell.strip() for cell in record):
+                continue
+            if len(record) > len(header):
+                raise LoadError(
+                    path,
+                    f"the row has {len(record)} cells but the header has {len(header)}.",
+                    line=reader.line_num,
+                    hint="Check for an unquoted comma.",
+                )
+            rows.append(Row(reader.line_num, dict(zip(header, record, strict=False))))
+    except csv.Error as exc:
+        raise LoadError(path, f"malformed CSV: {exc}.", line=reader.line_num) from exc
+    check_no_pupil_data(path, header, ((r.line, r.values) for r in rows))
+    return header, rows
+
+
+def require_columns(path: Path, header: list[str], required: Iterable[str]) -> None:
+    """Refuse a table that lacks any required column, with near-miss suggestions."""
+    missing = [c for c in required if c not in header]
+    if missing:
+        hints = []
+        for column in missing:
+            near = difflib.get_close_matches(column, header, n=1, cutoff=0.6)
+            hints.append(f"{column!r}" + (f" (found {near[0]!r}: rename it?)" if near else ""))
+        raise LoadError(
+            path,
+            f"missing column(s): {', '.join(hints)}.",
+            line=1,
+            hint=f"The header has: {', '.join(header[:12])}{' ...' if len(header) > 12 else ''}.",
+        )
+
+
+def slug(text: str) -> str:
+    """A stable id part: lower case, runs of other characters as one '-'."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def fingerprint(*parts: bytes) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part)
+    return digest.hexdigest()[:16]
+
+
+def suggest(value: str, known: Iterable[str], n: int = 3) -> list[str]:
+    """Near misses of `value` among `known` (for 'did you mean' hints)."""
+    return difflib.get_close_matches(value, list(known), n=n, cutoff=0.6)
+
+
+def chunks(items: list[dict[str, object]], size: int) -> Iterator[list[dict[str, object]]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
