@@ -12,11 +12,12 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import problems
-from api.routers import health
+from api.routers import explore, health, journeys, releases
 from graph.db import Database
+from graph.items import ItemIndexCache
 from graph.settings import Settings, get_settings
 
-ROUTERS = [health.router]
+ROUTERS = [health.router, journeys.router, explore.router, releases.router]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -26,6 +27,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.db = Database(settings)
+        app.state.items = ItemIndexCache()
         try:
             yield
         finally:

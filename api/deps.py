@@ -7,6 +7,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from graph.db import Database
+from graph.explore import ExploreService
+from graph.items import ItemIndexCache
+from graph.journeys import JourneyService
 
 
 def get_db(request: Request) -> Database:
@@ -15,4 +18,16 @@ def get_db(request: Request) -> Database:
     return db
 
 
+def get_journeys(request: Request) -> JourneyService:
+    items: ItemIndexCache = request.app.state.items
+    return JourneyService(get_db(request), items)
+
+
+def get_explore(request: Request) -> ExploreService:
+    items: ItemIndexCache = request.app.state.items
+    return ExploreService(get_db(request), items)
+
+
 DbDep = Annotated[Database, Depends(get_db)]
+JourneysDep = Annotated[JourneyService, Depends(get_journeys)]
+ExploreDep = Annotated[ExploreService, Depends(get_explore)]

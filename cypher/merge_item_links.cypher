@@ -1,5 +1,6 @@
-// Links between data items (PART_OF, CONTAINS, DERIVED_FROM); type checked in graph/writer.py.
+// Links between data items (PART_OF, CONTAINS, DERIVED_FROM), one type per run; graph/writer.py
+// puts the checked type in place of REL_TYPE.
 UNWIND $rows AS row
 MATCH (a:DataItem {id: row.from})
 MATCH (b:DataItem {id: row.to})
-MERGE (a)-[:$(row.type)]->(b)
+MERGE (a)-[:REL_TYPE]->(b)

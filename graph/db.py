@@ -50,6 +50,7 @@ class Database:
             connection_timeout=5.0,
             connection_acquisition_timeout=10.0,
             max_transaction_retry_time=5.0,
+            notifications_min_severity="OFF",
         )
 
     def close(self) -> None:

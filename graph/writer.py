@@ -51,20 +51,8 @@ def write_plan(
         _batched(tx, "merge_actors", [_actor_row(a) for a in plan.actors], "actors", progress)
         stubs = [_actor_row(a) for a in plan.stubs]
         _batched(tx, "merge_actor_stubs", stubs, "referenced actors", progress)
-        _batched(
-            tx,
-            "merge_item_links",
-            [{"type": t, "from": a, "to": b} for t, a, b in item_links],
-            "item links",
-            progress,
-        )
-        _batched(
-            tx,
-            "merge_actor_links",
-            [{"type": t, "from": a, "to": b} for t, a, b in actor_links],
-            "links",
-            progress,
-        )
+        _links(tx, "merge_item_links", item_links, ITEM_LINK_TYPES, "item links", progress)
+        _links(tx, "merge_actor_links", actor_links, ACTOR_LINK_TYPES, "links", progress)
         rows = [_flow_row(f, plan.origin) for f in plan.flows]
         _batched(tx, "merge_flows", rows, "flows", progress)
         if plan.replace_flows:
@@ -74,6 +62,8 @@ def write_plan(
                 keep=[f.id for f in plan.flows],
             ).single()
             report.removed_flows = int(result["removed"]) if result else 0
+        for name, params in plan.extra_writes:
+            tx.run(query(name), params).consume()
         tx.run(
             query("record_load"),
             id=f"{plan.origin}#{plan.fingerprint}",
@@ -92,6 +82,9 @@ def write_plan(
     )
     for key in [k for k, v in report.written.items() if v == 0]:
         del report.written[key]
+    if plan.report_kinds is not None:
+        for key in [k for k in report.written if k not in plan.report_kinds]:
+            del report.written[key]
 
 
 def console_progress(stage: str, done: int, total: int) -> None:
@@ -116,6 +109,25 @@ def _batched(
     for start in range(0, len(rows), BATCH):
         tx.run(text, rows=rows[start : start + BATCH]).consume()
         progress(stage, min(start + BATCH, len(rows)), len(rows))
+
+
+def _links(
+    tx: ManagedTransaction,
+    name: str,
+    links: list[tuple[str, str, str]],
+    allowed: set[str],
+    stage: str,
+    progress: Progress,
+) -> None:
+    """Write links one type at a time; the type enters the query text only from `allowed`."""
+    for rel_type in sorted({t for t, _, _ in links}):
+        if rel_type not in allowed:
+            raise ValueError(f"link type {rel_type!r} is not allowed here")
+        text = query(name).replace("REL_TYPE", rel_type)
+        rows = [{"from": a, "to": b} for t, a, b in links if t == rel_type]
+        for start in range(0, len(rows), BATCH):
+            tx.run(text, rows=rows[start : start + BATCH]).consume()
+            progress(f"{stage} ({rel_type})", min(start + BATCH, len(rows)), len(rows))
 
 
 def _check_references(tx: ManagedTransaction, plan: LoadPlan) -> None:

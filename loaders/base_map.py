@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 
 from graph.model import (
     ActorRecord,
@@ -28,6 +28,7 @@ from graph.model import (
     Subject,
     first_day,
     last_day,
+    model,
 )
 from loaders.common import LoadError, LoadPlan, LoadReport, fingerprint
 from loaders.yamlfile import build, line_of, read_yaml
@@ -57,6 +58,7 @@ class FlowTemplate(Record):
     claims: list[Claim] = Field(min_length=1)
     conflicts: list[str] = Field(default_factory=list)
     props: dict[str, str | int | float | bool | list[str] | None] = Field(default_factory=dict)
+    _prototype: FlowRecord | None = PrivateAttr(default=None)
 
     def flow_for(
         self, actor_id: str, key_part: str, la_id: str | None, start: str | None, end: str | None
@@ -65,18 +67,31 @@ class FlowTemplate(Record):
         target = la_id if self.target == "la" else self.target
         if target is None:
             return None
-        fields = self.model_dump(exclude={"key", "target", "where_groups"})
         valid_from = _later(self.valid_from, start)
         valid_to = _earlier(self.valid_to, end)
         if valid_from and valid_to and last_day(valid_to) < first_day(valid_from):
             return None  # the school closed before this flow began
-        fields.update(valid_from=valid_from, valid_to=valid_to)
-        return FlowRecord(
-            id=f"flow:{self.key}:{key_part}",
-            source_actor=actor_id,
-            target_actor=target,
-            layer="national",
-            **fields,
+        # Validate one flow per template, then copy it for each school: the parts that differ
+        # (ids from the model's own prefixes, dates already checked) need no re-validation.
+        if self._prototype is None:
+            fields = self.model_dump(exclude={"key", "target", "where_groups"})
+            self._prototype = FlowRecord(
+                id=f"flow:{self.key}:{key_part}",
+                source_actor=actor_id,
+                target_actor=target,
+                layer="national",
+                **fields,
+            )
+        if model().kind_of_id(actor_id) is None or model().kind_of_id(target) is None:
+            raise ValueError(f"{actor_id} -> {target}: not actor ids")
+        return self._prototype.model_copy(
+            update={
+                "id": f"flow:{self.key}:{key_part}",
+                "source_actor": actor_id,
+                "target_actor": target,
+                "valid_from": valid_from,
+                "valid_to": valid_to,
+            }
         )
 
 

@@ -8,15 +8,19 @@ from pathlib import Path
 from graph.db import Database
 from graph.errors import EdflowsError
 from graph.writer import console_progress
+from loaders.base_map import curated_path
 from loaders.registry import run_load
 
-# (loader, path under the shared data folder; None = the loader's own packaged file)
+# (loader, path: "shared:" under the shared data folder, "curated:" a packaged file, None = the
+# loader's own default)
 BUNDLED: list[tuple[str, str | None]] = [
-    ("npd-catalogue", "npd-metadata"),
+    ("npd-catalogue", "shared:npd-metadata"),
     ("base", None),
-    ("local-authorities", "local-authorities"),
-    ("schools", "schools/2017-2018_england_spine.csv"),
-    ("releases", "npd-releases/releases.csv"),
+    ("local-authorities", "shared:local-authorities"),
+    ("schools", "shared:schools/2017-2018_england_spine.csv"),
+    ("suppliers", None),
+    ("releases", "shared:npd-releases/releases.csv"),
+    ("school-map", "curated:demo_school_map.yaml"),
 ]
 
 
@@ -27,8 +31,12 @@ def load_bundled(db: Database, shared_data: Path) -> None:
             f"the shared data folder {shared_data} does not exist",
             "Set EDFLOWS_SHARED_DATA to the folder that holds schools/, npd-releases/, ...",
         )
-    for name, relative in BUNDLED:
-        target = str(shared_data / relative) if relative else None
+    for name, where in BUNDLED:
+        target = None
+        if where and where.startswith("shared:"):
+            target = str(shared_data / where.removeprefix("shared:"))
+        elif where and where.startswith("curated:"):
+            target = str(curated_path(where.removeprefix("curated:")))
         print(f"Loading {name} ...", flush=True)
         report = run_load(db, name, target, console_progress)
         print(report.render(), flush=True)

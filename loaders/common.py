@@ -88,6 +88,10 @@ class LoadPlan:
     links: list[tuple[str, str, str]] = field(default_factory=list)  # (rel type, from id, to id)
     replace_flows: bool = True
     fingerprint: str = ""
+    extra_writes: list[tuple[str, dict[str, object]]] = field(default_factory=list)
+    # which written counts the report shows (a loader that also writes the curated catalogue
+    # and base actors it depends on reports only its own records)
+    report_kinds: set[str] | None = None
 
     def extend(self, other: LoadPlan) -> None:
         self.sources += other.sources

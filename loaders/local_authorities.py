@@ -62,6 +62,7 @@ def plan_local_authorities(path: Path) -> tuple[LoadPlan, LoadReport]:
             _read_row(file, fmt, row, authorities, report)
     base = read_base()
     plan = base.plan(origin=f"local-authorities:{path.name}", with_flows=False)
+    plan.report_kinds = {"actors", "flows"}
     plan.fingerprint = fingerprint(*digests, base.digest.encode())
     for code, la in sorted(authorities.items()):
         name = sorted(la.names)[-1][1] if la.names else f"Local authority {code}"

@@ -129,6 +129,7 @@ def plan_npd_catalogue(path: Path) -> tuple[LoadPlan, LoadReport]:
             )
         )
         plan.links.append(("PART_OF", item_id, parent))
+    plan.report_kinds = {"data items", "links", "sources"}
     plan.fingerprint = fingerprint(*(p.read_bytes() for p in [*categories, *tables]))
     report.rows_read = len(concepts)
     report.notes.append(

@@ -18,7 +18,9 @@ from loaders.common import LoadError, LoadPlan, LoadReport
 from loaders.local_authorities import plan_local_authorities
 from loaders.npd_catalogue import plan_npd_catalogue
 from loaders.releases import plan_releases
+from loaders.school_map import plan_school_map
 from loaders.schools import plan_schools
+from loaders.suppliers import plan_suppliers
 
 Planner = Callable[..., tuple[LoadPlan, LoadReport]]
 
@@ -28,6 +30,8 @@ LOADERS: dict[str, str] = {
     "schools": "a school list: the DfE school spine CSV or a GIAS edubasealldata CSV",
     "npd-catalogue": "the data-item catalogue with the NPD concept taxonomy (npd-metadata folder)",
     "releases": "a register of NPD releases and shares (CSV; --mapping for other layouts)",
+    "suppliers": "the supplier catalogue: curated YAML (default) or products.csv",
+    "school-map": "a school's own data map, CSV or YAML (--urn URN)",
 }
 
 
@@ -54,6 +58,8 @@ def _plan(
 ) -> tuple[LoadPlan, LoadReport]:
     if name == "base":
         return plan_base(path, db.read("list_schools_for_templates"))
+    if name == "suppliers":
+        return plan_suppliers(path)
     if path is None:
         raise LoadError(name, "this loader needs a PATH (a file or folder).")
     if name == "local-authorities":
@@ -62,6 +68,10 @@ def _plan(
         return plan_schools(path)
     if name == "npd-catalogue":
         return plan_npd_catalogue(path)
+    if name == "school-map":
+        known = set(db.read("list_actor_ids")[0]["ids"])
+        plan, report, _ = plan_school_map(path, options.get("urn"), known)
+        return plan, report
     mapping = options.get("mapping")
     return plan_releases(path, Path(mapping) if mapping else None)
 

@@ -22,7 +22,7 @@ from urllib.parse import urlparse
 from pydantic import Field, ValidationError
 
 from graph.model import ActorRecord, Claim, Evidence, FlowRecord, Record, SourceRecord
-from loaders.base_map import read_base
+from loaders.base_map import BaseMap, read_base
 from loaders.catalogue import Catalogue, curated_catalogue
 from loaders.common import LoadError, LoadPlan, LoadReport, Row, fingerprint, read_table, slug
 from loaders.yamlfile import build, read_yaml
@@ -90,6 +90,7 @@ def plan_releases(path: Path, mapping_path: Path | None = None) -> tuple[LoadPla
     known = _known_recipients()
     base = read_base()
     plan = base.plan(origin=f"releases:{path.name}", with_flows=False)
+    plan.report_kinds = {"actors", "flows", "sources"}
     plan.fingerprint = fingerprint(path.read_bytes(), base.digest.encode())
     report = LoadReport("releases", str(path))
     base_actor_ids = {a.id for a in base.actors}
@@ -105,8 +106,20 @@ def plan_releases(path: Path, mapping_path: Path | None = None) -> tuple[LoadPla
             actors[entry.recipient_id] = _recipient(entry, known)
     plan.sources += list(sources.values())
     plan.actors += list(actors.values())
+    curated = _curated_releases(base)
+    merged = 0
     for group in _group(entries):
-        plan.flows.append(_flow(group, path))
+        flow = _flow(group, catalogue)
+        twin = curated.get((flow.target_actor, (flow.valid_from or "")[:7]))
+        if twin is not None:
+            urls = {src.id: src.url for src in [*base.sources, *sources.values()]}
+            flow = _merge_with_curated(twin, flow, urls, catalogue)
+            merged += 1
+        plan.flows.append(flow)
+    if merged:
+        report.notes.append(
+            f"{merged} release(s) joined with the curated base map's flow for the same release"
+        )
     report.notes.append(
         f"{len(entries)} source rows merged into {len(plan.flows)} releases "
         f"({sum(1 for f in plan.flows if f.conflicts)} with conflicting claims)"
@@ -266,7 +279,7 @@ def _entry(
 
 
 def _phrases(text: str) -> list[str]:
-    return [p.strip() for p in re.split(r"[;,]", text or "") if p.strip()]
+    return [p.strip() for p in (text or "").split(";") if p.strip()]
 
 
 def _unmapped(claim: Claim, catalogue: Catalogue) -> list[str]:
@@ -362,7 +375,59 @@ def _month(date: str) -> str:
     return date[:7]
 
 
-def _flow(group: list[_Entry], path: Path) -> FlowRecord:
+def _curated_releases(base: BaseMap) -> dict[tuple[str, str], FlowRecord]:
+    """The base map's flows that describe a register release: by recipient and month."""
+    return {
+        (f.target_actor, f.valid_from[:7]): f
+        for f in base.flows
+        if f.kind in {"npd_release", "access", "data_share"} and f.valid_from
+    }
+
+
+def _merge_with_curated(
+    curated: FlowRecord, register: FlowRecord, urls: dict[str, str | None], catalogue: Catalogue
+) -> FlowRecord:
+    """One release, two descriptions: the curated flow's fields and every source's claim.
+
+    A register row whose document the curated flow already cites is not repeated.
+    """
+    cited = {urls.get(c.source) for c in curated.claims} - {None}
+    extra = [c for c in register.claims if urls.get(c.source) not in cited]
+    claims = curated.claims + extra
+    conflicts = sorted(set(curated.conflicts) | set(register.conflicts))
+    if "items" not in conflicts and _items_conflict(claims, catalogue):
+        conflicts.append("items")
+    items = list(curated.items) + [i for i in register.items if i not in curated.items]
+    return curated.model_copy(
+        update={
+            "claims": claims,
+            "conflicts": sorted(conflicts),
+            "items": items,
+            "props": {**register.props, **curated.props},
+        }
+    )
+
+
+def _items_conflict(claims: list[Claim], catalogue: Catalogue) -> bool:
+    """Do the sources disagree about what was released?"""
+    stated = [frozenset(c.items) for c in claims if c.items]
+    if len(set(stated)) > 1:
+        return True
+    listed = {i for c in claims for i in c.items}
+    for claim in claims:
+        for excluded in claim.items_excluded:
+            if any(i == excluded or i.startswith(excluded + ".") for i in listed):
+                return True
+        if claim.excludes_sensitive and any(
+            catalogue.items[i].gdpr == "special_category" or (catalogue.items[i].npd_tier or 9) <= 2
+            for i in listed
+            if i in catalogue.items
+        ):
+            return True
+    return False
+
+
+def _flow(group: list[_Entry], catalogue: Catalogue) -> FlowRecord:
     first = group[0]
     claims = [e.claim for e in group]
     release_id = next((e.fields["release_id"] for e in group if e.fields["release_id"]), "")
@@ -382,8 +447,7 @@ def _flow(group: list[_Entry], path: Path) -> FlowRecord:
     conflicts = []
     if len(tiers) > 1:
         conflicts.append("tier")
-    stated = [frozenset(c.items) for c in claims if c.items]
-    if len(set(stated)) > 1:
+    if _items_conflict(claims, catalogue):
         conflicts.append("items")
     days = {c.date for c in claims if c.date and len(c.date) == 10}
     if len(days) > 1:

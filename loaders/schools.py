@@ -62,6 +62,7 @@ def plan_schools(path: Path) -> tuple[LoadPlan, LoadReport]:
 
     base = read_base()
     plan = base.plan(origin=f"schools:{path.name}", with_flows=False)
+    plan.report_kinds = {"actors", "flows", "links"}
     plan.fingerprint = fingerprint(raw, base.digest.encode())
     report = LoadReport("schools", str(path))
     if fmt == "gias":

@@ -51,8 +51,8 @@ def neo4j_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setting
         lib_dir=REPO / ".edflows" / "lib",
         port=free_port(),
         password=secrets.token_urlsafe(16),
-        heap="1g",
-        pagecache="512m",
+        heap="2g",
+        pagecache="1g",
         log=lambda _msg: None,
     )
     server.start(timeout=300)

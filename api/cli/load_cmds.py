@@ -20,6 +20,7 @@ def register(subparsers: Any) -> None:
     load.add_argument("source", choices=sorted(LOADERS), help="which loader")
     load.add_argument("path", nargs="?", help="the file, folder or URL to load")
     load.add_argument("--mapping", help="releases: a YAML column mapping for another register")
+    load.add_argument("--urn", help="school-map: the school's URN")
     load.set_defaults(handler=load_cmd)
 
     stats = subparsers.add_parser("stats", help="count nodes and relationships")
@@ -29,7 +30,9 @@ def register(subparsers: Any) -> None:
 def load_cmd(args: argparse.Namespace) -> int:
     with Database(get_settings()) as db:
         before = _counts(db)
-        report = run_load(db, args.source, args.path, console_progress, mapping=args.mapping)
+        report = run_load(
+            db, args.source, args.path, console_progress, mapping=args.mapping, urn=args.urn
+        )
         after = _counts(db)
     print(report.render())
     changes = {k: after.get(k, 0) - before.get(k, 0) for k in set(before) | set(after)}

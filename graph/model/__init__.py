@@ -37,6 +37,8 @@ class Model(BaseModel):
     purposes: list[str]
     flow_kinds: list[str]
     data_subjects: list[str]
+    product_categories: list[str]
+    school_map_categories: list[str]
 
     def kind_of_id(self, actor_id: str) -> str | None:
         """The node kind whose prefix starts `actor_id` (`school:100000` -> School)."""
@@ -105,6 +107,8 @@ GdprClass = Annotated[str, _in("gdpr_classes")]
 Purpose = Annotated[str, _in("purposes")]
 FlowKind = Annotated[str, _in("flow_kinds")]
 Subject = Annotated[str, _in("data_subjects")]
+ProductCategory = Annotated[str, _in("product_categories")]
+SchoolMapCategory = Annotated[str, _in("school_map_categories")]
 
 
 class Record(BaseModel):
@@ -172,6 +176,9 @@ class Claim(Record):
     quote: str | None = None
     items: list[str] = Field(default_factory=list)
     items_text: str | None = None
+    items_excluded: list[str] = Field(default_factory=list)
+    excludes_sensitive: bool = False
+    statement: str | None = None
     tier: int | None = Field(default=None, ge=1, le=4)
     date: PartialDate | None = None
     valid_from: PartialDate | None = None
@@ -220,7 +227,7 @@ class FlowRecord(Record):
         if (
             self.valid_from
             and self.valid_to
-            and first_day(self.valid_to) < first_day(self.valid_from)
+            and last_day(self.valid_to) < first_day(self.valid_from)
         ):
             raise ValueError(f"valid_to {self.valid_to} is before valid_from {self.valid_from}")
         return self

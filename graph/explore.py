@@ -1,0 +1,356 @@
+"""Browsing the graph: a school's map, search, records, the catalogue tree and the releases.
+
+Results are typed (pydantic) so the API, the CLI and the pages share them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from graph.db import Database
+from graph.errors import EdflowsError, NotFoundError
+from graph.items import ItemIndexCache
+from graph.journeys import JourneyService, _layers_for, _lucene_escape
+from graph.results import ActorRef, GraphEdge, GraphNode, SourceRef, Subgraph
+
+SUBGRAPH_LIMIT = 500
+
+
+class SearchHit(BaseModel):
+    id: str = Field(examples=["school:100000"])
+    name: str
+    type: str = Field(examples=["School"])
+    org_type: str | None = None
+    urn: str | None = None
+    score: float
+
+
+class ItemNode(BaseModel):
+    id: str
+    name: str
+    gdpr: str | None = None
+    npd_tier: int | None = None
+    children: list[ItemNode] = Field(default_factory=list)
+
+
+class FlowSummary(BaseModel):
+    id: str
+    kind: str | None = None
+    other_id: str
+    other_name: str | None = None
+    items: list[str] = Field(default_factory=list)
+    tier: int | None = None
+    valid_from: str | None = None
+    valid_to: str | None = None
+    outcome: str | None = None
+    purpose_text: str | None = None
+    conflicts: list[str] = Field(default_factory=list)
+    source_ids: list[str] = Field(default_factory=list)
+
+
+class ActorDetail(BaseModel):
+    actor: ActorRef
+    fields: dict[str, Any]
+    evidence: list[dict[str, Any]]
+    sources: list[SourceRef]
+    memberships: list[dict[str, str]]
+    flows_out: list[FlowSummary]
+    flows_in: list[FlowSummary]
+    flows_out_total: int
+    flows_in_total: int
+
+
+class SourceDetail(BaseModel):
+    source: SourceRef
+    note: str | None = None
+    cited_by_nodes: int
+    cited_by_flows: int
+    flow_ids: list[str]
+
+
+class Release(BaseModel):
+    id: str
+    dataset_id: str
+    dataset: str | None = None
+    recipient_id: str
+    recipient: str | None = None
+    recipient_type: str | None = None
+    kind: str | None = None
+    tier: int | None = None
+    year: int | None = None
+    date: str | None = None
+    outcome: str | None = None
+    in_effect: bool | None = None
+    items: list[str] = Field(default_factory=list)
+    purpose: str | None = None
+    release_ref: str | None = None
+    conflicts: list[str] = Field(default_factory=list)
+    source_ids: list[str] = Field(default_factory=list)
+
+
+class ReleasePage(BaseModel):
+    total: int
+    offset: int
+    limit: int
+    releases: list[Release]
+    by_year: dict[str, int]
+    by_tier: dict[str, int]
+    by_recipient_type: dict[str, int]
+    by_outcome: dict[str, int]
+
+
+class Stats(BaseModel):
+    actors: dict[str, int]
+    flows: dict[str, int]
+    data_items: int
+    sources: int
+    flows_with_conflicts: int
+
+
+class ExploreService:
+    def __init__(self, db: Database, items: ItemIndexCache | None = None) -> None:
+        self.db = db
+        self.journeys = JourneyService(db, items)
+
+    def subgraph(self, root: str, depth: int = 1, limit: int = SUBGRAPH_LIMIT) -> Subgraph:
+        """Nodes and flows within `depth` flows out of `root` (a URN or id), capped."""
+        if not 1 <= depth <= 3:
+            raise EdflowsError("depth must be 1, 2 or 3")
+        start = self.journeys.actor(root)
+        nodes: dict[str, GraphNode] = {
+            start.id: GraphNode(
+                id=start.id, name=start.name, kind=start.kind, org_type=start.org_type, depth=0
+            )
+        }
+        edges: list[GraphEdge] = []
+        truncated = False
+        for row in self.db.read("actor_memberships", id=start.id):
+            node = row["node"]
+            nodes.setdefault(node["id"], GraphNode(**_node(node), depth=1))
+            edges.append(
+                GraphEdge(
+                    id=f"{row['type']}:{start.id}:{node['id']}",
+                    from_id=start.id,
+                    to_id=node["id"],
+                    type=row["type"],
+                )
+            )
+        frontier = [start.id]
+        for level in range(1, depth + 1):
+            if not frontier:
+                break
+            rows = self.db.read(
+                "subgraph_step", frontier=frontier, limit=limit + 1, layers=_layers_for(start.id)
+            )
+            if len(rows) > limit:
+                rows, truncated = rows[:limit], True
+            frontier = []
+            for row in rows:
+                node = row["node"]
+                if node["id"] not in nodes:
+                    if len(nodes) >= limit:
+                        truncated = True
+                        continue
+                    nodes[node["id"]] = GraphNode(**_node(node), depth=level)
+                    frontier.append(node["id"])
+                edges.append(
+                    GraphEdge(
+                        id=row["id"],
+                        from_id=row["from_id"],
+                        to_id=row["to_id"],
+                        type="FLOW",
+                        kind=row["kind"],
+                        items=row["items"] or [],
+                        source_ids=row["source_ids"] or [],
+                    )
+                )
+            if truncated:
+                break
+        return Subgraph(
+            root=start,
+            depth=depth,
+            nodes=list(nodes.values()),
+            edges=edges,
+            truncated=truncated,
+            limit=limit,
+        )
+
+    def search(self, text: str, limit: int = 20) -> list[SearchHit]:
+        """Organisations, schools (by name or URN), products and items; typo-tolerant."""
+        text = text.strip()
+        if not text:
+            raise EdflowsError("the search text is empty")
+        hits: list[SearchHit] = []
+        if text.isdigit():
+            rows = self.db.read("get_actor", id=f"school:{text}")
+            hits += [
+                SearchHit(
+                    id=r["actor"]["id"],
+                    name=r["actor"]["name"],
+                    type="School",
+                    org_type="school",
+                    urn=text,
+                    score=100.0,
+                )
+                for r in rows
+            ]
+        words = [w for w in re.split(r"[^\w.]+", text) if w][:8]
+        if words:
+            exact = " AND ".join(_lucene_escape(w) for w in words)
+            fuzzy = " AND ".join(
+                f"{_lucene_escape(w)}~" if len(w) > 3 else _lucene_escape(w) + "*" for w in words
+            )
+            query = f"({exact})^4 OR ({fuzzy})"
+            for row in self.db.read("search_names", query=query, limit=limit):
+                if any(h.id == row["id"] for h in hits):
+                    continue
+                labels = [lb for lb in row["labels"] if lb not in {"Actor"}]
+                hits.append(
+                    SearchHit(
+                        id=row["id"],
+                        name=row["name"] or row["id"],
+                        type=row["kind"] or (labels[0] if labels else "Node"),
+                        org_type=row["org_type"],
+                        urn=row["urn"],
+                        score=round(float(row["score"]), 3),
+                    )
+                )
+        return hits[:limit]
+
+    def items_tree(self) -> list[ItemNode]:
+        index = self.journeys.index()
+        nodes = {
+            i.id: ItemNode(id=i.id, name=i.name, gdpr=i.gdpr, npd_tier=i.npd_tier)
+            for i in index.items.values()
+        }
+        roots = []
+        for item in sorted(index.items.values(), key=lambda i: i.id):
+            if item.parent and item.parent in nodes:
+                nodes[item.parent].children.append(nodes[item.id])
+            else:
+                roots.append(nodes[item.id])
+        return roots
+
+    def actor_detail(self, key: str, limit: int = 200) -> ActorDetail:
+        ref = self.journeys.actor(key)
+        row = self.db.read("get_actor_detail", id=ref.id, limit=limit)[0]
+        raw = dict(row["actor"])
+        evidence = [json.loads(e) for e in raw.pop("evidence", [])]
+        source_ids = raw.get("source_ids", [])
+        sources = self.journeys._sources(set(source_ids))
+        fields = {k: _plain(v) for k, v in raw.items() if k not in {"aliases_text"}}
+        return ActorDetail(
+            actor=ref,
+            fields=fields,
+            evidence=evidence,
+            sources=[sources.get(s) or SourceRef(id=s) for s in source_ids],
+            memberships=[m for m in row["memberships"] if m.get("id")],
+            flows_out=[_flow(f, "to") for f in row["flows_out"]],
+            flows_in=[_flow(f, "from") for f in row["flows_in"]],
+            flows_out_total=row["out_count"],
+            flows_in_total=row["in_count"],
+        )
+
+    def source(self, source_id: str) -> SourceDetail:
+        rows = self.db.read("get_source", id=source_id)
+        if not rows:
+            raise NotFoundError("source", source_id)
+        row = rows[0]
+        props = row["source"]
+        return SourceDetail(
+            source=SourceRef(**{k: props.get(k) for k in SourceRef.model_fields}),
+            note=props.get("note"),
+            cited_by_nodes=row["nodes"],
+            cited_by_flows=row["flows"],
+            flow_ids=row["flow_ids"],
+        )
+
+    def releases(
+        self,
+        recipient_type: str | None = None,
+        tier: int | None = None,
+        year: int | None = None,
+        dataset: str | None = None,
+        item: str | None = None,
+        outcome: str | None = None,
+        offset: int = 0,
+        limit: int = 50,
+    ) -> ReleasePage:
+        covering: list[str] = []
+        if item:
+            self.journeys.item(item)
+            covering = sorted(self.journeys.index().covering(item))
+        rows = self.db.read(
+            "list_releases",
+            recipient_type=recipient_type,
+            tier=tier,
+            year=year,
+            dataset=dataset,
+            item=item,
+            covering=covering,
+            outcome=outcome,
+        )
+        releases = [Release(**{k: v for k, v in r.items() if v is not None}) for r in rows]
+        return ReleasePage(
+            total=len(releases),
+            offset=offset,
+            limit=limit,
+            releases=releases[offset : offset + limit],
+            by_year=_count(str(r.year) if r.year else "undated" for r in releases),
+            by_tier=_count(f"tier {r.tier}" if r.tier else "tier not stated" for r in releases),
+            by_recipient_type=_count(r.recipient_type or "unknown" for r in releases),
+            by_outcome=_count(r.outcome or "unknown" for r in releases),
+        )
+
+    def stats(self) -> Stats:
+        row = self.db.read("stats")[0]
+        return Stats(
+            actors={a["kind"] or "?": a["n"] for a in row["actors"]},
+            flows={f["kind"] or "?": f["n"] for f in row["flows"]},
+            data_items=row["items"],
+            sources=row["sources"],
+            flows_with_conflicts=row["conflicts"],
+        )
+
+
+def _node(node: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": node["id"],
+        "name": node.get("name") or node["id"],
+        "kind": node.get("kind") or "Actor",
+        "org_type": node.get("org_type"),
+        "category": node.get("category"),
+    }
+
+
+def _flow(f: dict[str, Any], direction: str) -> FlowSummary:
+    return FlowSummary(
+        id=f["id"],
+        kind=f.get("kind"),
+        other_id=f[f"{direction}_id"],
+        other_name=f.get(f"{direction}_name"),
+        items=f.get("items") or [],
+        tier=f.get("tier"),
+        valid_from=f.get("valid_from"),
+        valid_to=f.get("valid_to"),
+        outcome=f.get("outcome"),
+        purpose_text=f.get("purpose_text"),
+        conflicts=f.get("conflicts") or [],
+        source_ids=f.get("source_ids") or [],
+    )
+
+
+def _plain(value: Any) -> Any:
+    """Neo4j temporal values as ISO strings, everything else as is."""
+    if hasattr(value, "iso_format"):
+        return value.iso_format()
+    return value
+
+
+def _count(values: Any) -> dict[str, int]:
+    return dict(sorted(Counter(values).items()))

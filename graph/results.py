@@ -1,0 +1,165 @@
+"""Typed results of the query services: the same objects feed the API's JSON, the CLI's tables
+and the pages, so the three never disagree."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class SourceRef(BaseModel):
+    """A document that evidences a fact."""
+
+    id: str = Field(examples=["defenddigitalme-2017-talk"])
+    title: str | None = Field(default=None, examples=["Mapping children's digital footprint"])
+    publisher: str | None = None
+    url: str | None = None
+    date: str | None = None
+    checked: str | None = None
+    kind: str | None = Field(default=None, examples=["seed_talk"])
+
+
+class ActorRef(BaseModel):
+    """An organisation, school, dataset or product, by its stable id."""
+
+    id: str = Field(examples=["school:100000"])
+    name: str = Field(examples=["Sir John Cass's Foundation Primary School"])
+    kind: str = Field(examples=["School"])
+    org_type: str | None = Field(default=None, examples=["school"])
+
+
+class ItemRef(BaseModel):
+    id: str = Field(examples=["pupil.contact.postcode"])
+    name: str = Field(examples=["Home postcode"])
+    gdpr: str | None = Field(default=None, examples=["ordinary"])
+    npd_tier: int | None = Field(default=None, examples=[1])
+
+
+class Hop(BaseModel):
+    """One flow on a path, with everything its sources say about it."""
+
+    flow_id: str = Field(examples=["flow:census-return:100000"])
+    from_id: str
+    to_id: str
+    kind: str = Field(examples=["census_return"])
+    evidence: str = Field(
+        description="stated (the flow lists the item), implied (only an NPD tier that covers "
+        "it), unknown (the flow states neither items nor tier)",
+        examples=["stated"],
+    )
+    matched_items: list[str] = Field(
+        default_factory=list, description="the flow's items that carry the item asked about"
+    )
+    derived: bool = Field(default=False, description="carried only as data derived from the item")
+    items: list[str] = Field(default_factory=list)
+    subjects: list[str] = Field(default_factory=list)
+    purposes: list[str] = Field(default_factory=list)
+    purpose_text: str | None = None
+    lawful_basis: str | None = None
+    art9_condition: str | None = None
+    retention: str | None = None
+    retention_indefinite: bool = False
+    storage_country: str | None = None
+    tier: int | None = None
+    valid_from: str | None = None
+    valid_to: str | None = None
+    outcome: str | None = None
+    conflicts: list[str] = Field(default_factory=list)
+    sources: list[SourceRef] = Field(default_factory=list)
+
+
+class Reached(BaseModel):
+    """An organisation the item can reach, with ONE shortest witness path."""
+
+    actor: ActorRef
+    evidence: str = Field(examples=["stated"])
+    hops: int = Field(examples=[3])
+    path: list[Hop]
+
+
+class ReachSummary(BaseModel):
+    total: int
+    by_type: dict[str, int] = Field(description="reached organisations by type")
+    by_evidence: dict[str, int] = Field(description="reached organisations by evidence class")
+    by_type_and_evidence: dict[str, dict[str, int]]
+    longest_retention: str | None = Field(
+        default=None, description="the longest retention stated on any hop of the paths"
+    )
+    kept_indefinitely: bool = Field(description="some hop keeps the data with no end")
+    kept_indefinitely_by: list[str] = Field(default_factory=list)
+    purposes: list[str]
+    lawful_bases: list[str]
+    storage_countries: list[str]
+    highest_tier: int | None = Field(
+        default=None, description="the most sensitive NPD tier met on any hop (1 is the most)"
+    )
+
+
+class ReachResult(BaseModel):
+    origin: ActorRef
+    item: ItemRef
+    include_derived: bool
+    as_of: str | None
+    max_hops: int
+    recipient_type: str | None
+    reached: list[Reached]
+    summary: ReachSummary
+
+
+class PathsResult(BaseModel):
+    origin: ActorRef
+    target: ActorRef
+    item: ItemRef
+    evidence: str | None = Field(description="the best evidence class of any path; null: none")
+    hops: int | None
+    paths: list[list[Hop]]
+    truncated: bool = Field(description="more shortest paths exist than are listed")
+
+
+class UpstreamResult(BaseModel):
+    target: ActorRef
+    item: ItemRef
+    origins: list[Reached] = Field(
+        description="where the data reaching the target comes from (nearest first, up to "
+        "`limit`); each path runs forward to the target"
+    )
+    total: int = Field(description="how many origins there are in all")
+    truncated: bool = Field(description="more origins exist than are listed")
+    summary: ReachSummary = Field(description="over ALL origins, not just those listed")
+
+
+class CutResult(BaseModel):
+    origin: ActorRef
+    target: ActorRef
+    item: ItemRef
+    reachable: bool
+    cut_size: int = Field(description="the fewest flows whose stopping keeps the item away")
+    flows: list[Hop]
+    note: str
+
+
+class GraphNode(BaseModel):
+    id: str
+    name: str
+    kind: str
+    org_type: str | None = None
+    category: str | None = None
+    depth: int
+
+
+class GraphEdge(BaseModel):
+    id: str
+    from_id: str
+    to_id: str
+    type: str = Field(examples=["FLOW"])
+    kind: str | None = None
+    items: list[str] = Field(default_factory=list)
+    source_ids: list[str] = Field(default_factory=list)
+
+
+class Subgraph(BaseModel):
+    root: ActorRef
+    depth: int
+    nodes: list[GraphNode]
+    edges: list[GraphEdge]
+    truncated: bool
+    limit: int

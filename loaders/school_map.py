@@ -1,0 +1,372 @@
+"""`edflows load school-map --urn URN PATH`: a school's own data map, one row per system.
+
+The map (CSV or YAML; `edflows template school-map` writes a blank one) says, for each
+system the school uses, what it holds about whom, why, under which law, for how long, where,
+who can see it and where it passes data on. Loading it REPLACES the school's previous map in
+one transaction; every version is kept so `edflows diff school-map` can show what changed.
+Each row becomes a flow from the school to the product (layer `school:<urn>`); `onward`
+entries become flows from the product on, for this school only.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import Field, ValidationError, field_validator
+
+from graph.model import (
+    Claim,
+    FlowRecord,
+    Purpose,
+    Record,
+    SchoolMapCategory,
+    SourceRecord,
+    Subject,
+)
+from loaders.catalogue import Catalogue, curated_catalogue
+from loaders.common import LoadError, LoadPlan, LoadReport, fingerprint, read_table, slug, suggest
+from loaders.guard import check_text_fields
+from loaders.yamlfile import line_of, read_yaml, strip_lines
+
+COLUMNS = [
+    "system",
+    "product",
+    "category",
+    "items",
+    "subjects",
+    "purpose",
+    "purposes",
+    "lawful_basis",
+    "art9_condition",
+    "retention",
+    "destruction",
+    "storage",
+    "viewers",
+    "onward",
+    "evidence",
+]
+LIST_COLUMNS = {"items", "subjects", "purposes", "viewers", "onward"}
+REQUIRED = ["system", "product", "category", "items", "lawful_basis", "evidence"]
+BIOMETRIC_NOTE = (
+    "biometric data: parental consent is required for pupils under 18 (Protection of Freedoms "
+    "Act 2012)"
+)
+
+
+class MapRow(Record):
+    """One system in a school's data map."""
+
+    system: str = Field(min_length=1)
+    product: str = Field(min_length=3)
+    category: SchoolMapCategory
+    items: list[str] = Field(min_length=1)
+    subjects: list[Subject] = Field(default_factory=lambda: ["pupil"])
+    purpose: str | None = None
+    purposes: list[Purpose] = Field(default_factory=list)
+    lawful_basis: str = Field(min_length=3)
+    art9_condition: str | None = None
+    retention: str | None = None
+    destruction: str | None = None
+    storage: str | None = None
+    viewers: list[str] = Field(default_factory=list)
+    onward: list[str] = Field(default_factory=list)
+    evidence: str = Field(min_length=3)
+
+    @field_validator("product", "onward", mode="before")
+    @classmethod
+    def _strip(cls, value: Any) -> Any:
+        return value.strip() if isinstance(value, str) else value
+
+
+@dataclass
+class SchoolMap:
+    urn: str
+    rows: list[tuple[int | None, MapRow]]
+    title: str | None = None
+    example: bool = False
+    digest: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+def read_school_map(path: Path, urn: str | None, catalogue: Catalogue) -> SchoolMap:
+    """Parse and validate a school map (CSV or YAML); errors name the line and column."""
+    if path.suffix.lower() in {".yaml", ".yml"}:
+        school_map = _read_yaml(path, urn)
+    else:
+        school_map = _read_csv(path, urn)
+    school_map.digest = fingerprint(path.read_bytes())
+    if not school_map.rows:
+        raise LoadError(path, "the map has no rows.")
+    for line, row in school_map.rows:
+        catalogue.check_ids(path, row.items, line, "items")
+        special = [i for i in row.items if _gdpr(catalogue, i) == "special_category"]
+        if special and not row.art9_condition:
+            raise LoadError(
+                path,
+                f"{row.system}: {', '.join(special)} is special category data, but no "
+                "Article 9 condition is given.",
+                line=line,
+                column="art9_condition",
+                hint="Name the UK GDPR Article 9(2) condition, e.g. '9(2)(g) substantial "
+                "public interest' or '9(2)(a) explicit consent'.",
+            )
+        if any(i.startswith("pupil.biometric") for i in row.items):
+            school_map.notes.append(f"{row.system}: {BIOMETRIC_NOTE}")
+    return school_map
+
+
+def plan_school_map(
+    path: Path, urn: str | None, known_actors: set[str]
+) -> tuple[LoadPlan, LoadReport, SchoolMap]:
+    """A plan that replaces the school's map; `known_actors` are the graph's actor ids."""
+    catalogue = curated_catalogue()
+    school_map = read_school_map(path, urn, catalogue)
+    school_id = f"school:{school_map.urn}"
+    if school_id not in known_actors:
+        raise LoadError(
+            path,
+            f"no school with URN {school_map.urn} in the graph.",
+            hint="Load the school list first (`edflows load schools ...`).",
+        )
+    report = LoadReport("school-map", str(path))
+    report.rows_read = len(school_map.rows)
+    report.notes += school_map.notes
+    if school_map.example:
+        report.notes.append("this map is marked as an EXAMPLE, not a real school's")
+    plan = LoadPlan(origin=f"school-map:{school_map.urn}", fingerprint=school_map.digest)
+    layer = f"school:{school_map.urn}"
+    seen_ids: set[str] = set()
+    for line, row in school_map.rows:
+        for target in [row.product, *row.onward]:
+            if target not in known_actors:
+                near = suggest(target, known_actors)
+                raise LoadError(
+                    path,
+                    f"{row.system}: unknown product or organisation {target!r}.",
+                    line=line,
+                    column="product" if target == row.product else "onward",
+                    hint=f"Did you mean {', '.join(near)}?"
+                    if near
+                    else "Load the supplier catalogue, or use an id from `edflows search`.",
+                )
+        source = SourceRecord(
+            id=f"school-{school_map.urn}-{fingerprint(row.evidence.encode())[:10]}",
+            title=row.evidence,
+            kind="school_statement",
+            note=f"Stated in the data map of school URN {school_map.urn}"
+            + (" (an EXAMPLE map)" if school_map.example else ""),
+        )
+        if source.id not in {s.id for s in plan.sources}:
+            plan.sources.append(source)
+        claim = Claim(source=source.id, locator=f"{path.name} line {line}" if line else path.name)
+        flow_id = f"flow:school-{school_map.urn}:{slug(row.system)}"
+        if flow_id in seen_ids:
+            raise LoadError(
+                path,
+                f"two rows for the system {row.system!r}.",
+                line=line,
+                column="system",
+                hint="Give each system its own name.",
+            )
+        seen_ids.add(flow_id)
+        common: dict[str, Any] = {
+            "items": row.items,
+            "subjects": row.subjects,
+            "purposes": row.purposes,
+            "purpose_text": row.purpose,
+            "lawful_basis": row.lawful_basis,
+            "art9_condition": row.art9_condition,
+            "retention": row.retention,
+            "storage_country": row.storage,
+            "viewers": row.viewers,
+            "claims": [claim],
+            "layer": layer,
+        }
+        props = {
+            "system": row.system,
+            "category": row.category,
+            "urn": school_map.urn,
+            "destruction": row.destruction,
+        }
+        plan.flows.append(
+            FlowRecord(
+                id=flow_id,
+                kind="system_use",
+                source_actor=school_id,
+                target_actor=row.product,
+                props={k: v for k, v in props.items() if v},
+                **common,
+            )
+        )
+        for onward in row.onward:
+            plan.flows.append(
+                FlowRecord(
+                    id=f"{flow_id}:to:{slug(onward)}",
+                    kind="onward_share",
+                    source_actor=row.product,
+                    target_actor=onward,
+                    props={"system": row.system, "urn": school_map.urn, "category": row.category},
+                    **common,
+                )
+            )
+    version_rows = [row.model_dump(exclude_none=True) for _, row in school_map.rows]
+    plan.extra_writes.append(
+        (
+            "record_map_version",
+            {
+                "id": f"school-map:{school_map.urn}:{school_map.digest}",
+                "urn": school_map.urn,
+                "digest": school_map.digest,
+                "path": str(path),
+                "rows_json": json.dumps(version_rows, sort_keys=True),
+            },
+        )
+    )
+    return plan, report, school_map
+
+
+def blank_template(fmt: str) -> str:
+    """A blank school map with one worked example row, in CSV or YAML."""
+    example = {
+        "system": "Example: the school's MIS",
+        "product": "product:sims",
+        "category": "mis",
+        "items": ["pupil.identity.name", "pupil.contact.postcode"],
+        "subjects": ["pupil", "parent"],
+        "purpose": "Running the school: registers, contacts, census returns",
+        "purposes": ["direct_schooling_and_support", "administration_and_accountability"],
+        "lawful_basis": "UK GDPR Article 6(1)(e) public task",
+        "art9_condition": "",
+        "retention": "Until the pupil leaves, then the school's retention schedule",
+        "destruction": "Deleted by the supplier at the end of the contract",
+        "storage": "UK",
+        "viewers": ["office staff", "class teachers"],
+        "onward": [],
+        "evidence": "Our privacy notice (give its title, date and web address)",
+    }
+    if fmt == "yaml":
+        return (
+            "# A school's data map for edflows: one entry under rows per system.\n"
+            "# Columns are explained in the README (School data maps). Never put a child's\n"
+            "# own data here: only kinds of data, by catalogue id (see `edflows items`).\n"
+            + yaml.safe_dump({"urn": "", "title": "", "rows": [example]}, sort_keys=False)
+        )
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    writer.writerow(["; ".join(v) if isinstance(v, list) else v for v in example.values()])
+    return out.getvalue()
+
+
+def _read_yaml(path: Path, urn: str | None) -> SchoolMap:
+    raw = read_yaml(path)
+    if not isinstance(raw, dict) or "rows" not in raw:
+        raise LoadError(path, "expected a mapping with `urn` and `rows`.", line=1)
+    file_urn = str(raw.get("urn") or "").strip()
+    urn = _urn(path, urn, file_urn)
+    rows = []
+    for entry in raw.get("rows") or []:
+        line = line_of(entry)
+        data = strip_lines(entry)
+        check_text_fields(path, _text_fields(line, data))
+        rows.append((line, _row(path, line, data)))
+    return SchoolMap(urn=urn, rows=rows, title=raw.get("title"), example=bool(raw.get("example")))
+
+
+def _read_csv(path: Path, urn: str | None) -> SchoolMap:
+    header, table = read_table(path)
+    from loaders.common import require_columns
+
+    require_columns(path, header, REQUIRED)
+    if urn is None:
+        raise LoadError(path, "a CSV map needs --urn URN.")
+    rows: list[tuple[int | None, MapRow]] = []
+    for row in table:
+        data: dict[str, Any] = {}
+        for column in COLUMNS:
+            value = row.get(column)
+            if column in LIST_COLUMNS:
+                data[column] = [v.strip() for v in value.split(";") if v.strip()]
+            elif value:
+                data[column] = value
+        rows.append((row.line, _row(path, row.line, data)))
+    return SchoolMap(urn=_urn(path, urn, ""), rows=rows)
+
+
+def _row(path: Path, line: int | None, data: dict[str, Any]) -> MapRow:
+    try:
+        return MapRow.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        column = str(err["loc"][0]) if err["loc"] else None
+        raise LoadError(
+            path, f"{err['msg']} (value {err.get('input')!r}).", line=line, column=column
+        ) from None
+
+
+def _urn(path: Path, given: str | None, in_file: str) -> str:
+    if given and in_file and given != in_file:
+        raise LoadError(path, f"--urn {given} but the file says urn {in_file}.")
+    urn = (given or in_file).strip()
+    if not urn.isdigit():
+        raise LoadError(path, f"{urn!r} is not a URN.", hint="Give --urn with the school's URN.")
+    return urn
+
+
+def _text_fields(line: int | None, data: dict[str, Any]) -> list[tuple[int | None, str, str]]:
+    out = []
+    for key, value in data.items():
+        values = value if isinstance(value, list) else [value]
+        out += [(line, key, str(v)) for v in values if v is not None]
+    return out
+
+
+def _gdpr(catalogue: Catalogue, item_id: str) -> str | None:
+    item = catalogue.items.get(item_id)
+    while item is not None:
+        if item.gdpr == "special_category":
+            return item.gdpr
+        item = catalogue.items.get(item.parent) if item.parent else None
+    return None
+
+
+@dataclass
+class MapDiff:
+    """What changed between two versions of a school's map, by system."""
+
+    added: list[str]
+    removed: list[str]
+    changed: dict[str, dict[str, tuple[Any, Any]]]
+
+    def render(self) -> str:
+        lines = []
+        lines += [f"+ added:   {name}" for name in self.added]
+        lines += [f"- removed: {name}" for name in self.removed]
+        for name, fields in self.changed.items():
+            lines.append(f"~ changed: {name}")
+            lines += [f"    {k}: {old!r} -> {new!r}" for k, (old, new) in fields.items()]
+        return "\n".join(lines) or "no changes"
+
+
+def diff_maps(old_rows: list[dict[str, Any]], new_rows: list[dict[str, Any]]) -> MapDiff:
+    """Rows are matched by their system name; changed rows list each changed field."""
+    old = {r["system"]: r for r in old_rows}
+    new = {r["system"]: r for r in new_rows}
+    changed: dict[str, dict[str, tuple[Any, Any]]] = {}
+    for name in sorted(set(old) & set(new)):
+        fields = {
+            key: (old[name].get(key), new[name].get(key))
+            for key in sorted(set(old[name]) | set(new[name]))
+            if old[name].get(key) != new[name].get(key)
+        }
+        if fields:
+            changed[name] = fields
+    return MapDiff(
+        added=sorted(set(new) - set(old)), removed=sorted(set(old) - set(new)), changed=changed
+    )

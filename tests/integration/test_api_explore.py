@@ -1,0 +1,162 @@
+"""Browsing endpoints through HTTP on the bundled data: school map, search, catalogue,
+records, releases, stats; and the CLI printing the same JSON as the API."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from graph.db import Database
+from graph.settings import Settings
+
+pytestmark = pytest.mark.integration
+DEMO = "100000"
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_school_graph_by_depth(api: TestClient, bundled: Database) -> None:
+    one = api.get(f"/schools/{DEMO}/graph", params={"depth": 1}).json()
+    assert one["root"]["id"] == f"school:{DEMO}" and one["truncated"] is False
+    depth1 = {n["id"] for n in one["nodes"] if n["depth"] == 1}
+    records, _, _ = bundled.driver.execute_query(
+        "MATCH (:School {urn: $urn})-[f:FLOW]->(b) "
+        "WHERE f.layer IN ['national', 'catalogue', 'school:' + $urn] RETURN collect(b.id) AS ids",
+        urn=DEMO,
+    )
+    assert set(records[0]["ids"]) <= depth1
+    assert "product:sims" in depth1 and "la:201" in depth1
+    three = api.get(f"/schools/{DEMO}/graph", params={"depth": 3}).json()
+    assert len(three["nodes"]) > len(one["nodes"])
+    assert "dataset:npd" in {n["id"] for n in three["nodes"]}
+    capped = api.get(f"/schools/{DEMO}/graph", params={"depth": 3, "limit": 10}).json()
+    assert capped["truncated"] is True and len(capped["nodes"]) <= 10
+    assert api.get(f"/schools/{DEMO}/graph", params={"depth": 4}).status_code == 422
+    missing = api.get("/schools/99999999/graph")
+    assert missing.status_code == 404
+
+
+def test_search_is_ranked_and_typo_tolerant(api: TestClient) -> None:
+    hits = api.get("/search", params={"q": "telegraph"}).json()
+    assert hits[0]["id"] == "org:daily-telegraph-telegraph-newspaper"
+    typo = api.get("/search", params={"q": "telegrahp"}).json()
+    assert "org:daily-telegraph-telegraph-newspaper" in [h["id"] for h in typo]
+    urn = api.get("/search", params={"q": DEMO}).json()
+    assert urn[0]["id"] == f"school:{DEMO}" and urn[0]["urn"] == DEMO
+    item = api.get("/search", params={"q": "postcode"}).json()
+    assert "pupil.contact.postcode" in [h["id"] for h in item]
+    school = api.get("/search", params={"q": "Sir John Cass"}).json()
+    assert f"school:{DEMO}" in [h["id"] for h in school[:5]]
+    hostile = api.get("/search", params={"q": 'x") OR 1=1 //'})
+    assert hostile.status_code == 200
+
+
+def test_items_tree(api: TestClient) -> None:
+    roots = {n["id"]: n for n in api.get("/items").json()}
+    assert "pupil" in roots
+    contact = next(c for c in roots["pupil"]["children"] if c["id"] == "pupil.contact")
+    assert "pupil.contact.postcode" in [c["id"] for c in contact["children"]]
+
+
+def test_org_record_with_flows_and_sources(api: TestClient) -> None:
+    body = api.get("/orgs/dataset:npd").json()
+    assert body["actor"]["name"] == "National Pupil Database"
+    assert body["flows_out_total"] >= len(body["flows_out"]) > 10
+    assert body["flows_in"] and body["sources"]
+    assert all(s["title"] for s in body["sources"])
+    school = api.get(f"/orgs/{DEMO}").json()
+    assert school["fields"]["urn"] == DEMO
+    assert {"type": "IN_LA", "id": "la:201", "name": school["memberships"][0]["name"]} in school[
+        "memberships"
+    ]
+    missing = api.get("/orgs/org:no-such-thing")
+    assert missing.status_code == 404
+
+
+def test_source_record(api: TestClient) -> None:
+    body = api.get("/sources/defenddigitalme-2017-talk").json()
+    assert body["source"]["kind"] == "seed_talk"
+    assert body["cited_by_flows"] > 0
+    assert api.get("/sources/no-such-source").status_code == 404
+
+
+def test_release_explorer_filters_and_counts(api: TestClient) -> None:
+    everything = api.get("/releases", params={"limit": 500}).json()
+    assert everything["total"] == len(everything["releases"]) > 50
+    assert sum(everything["by_year"].values()) == everything["total"]
+    assert sum(everything["by_tier"].values()) == everything["total"]
+    media = api.get("/releases", params={"recipient_type": "media", "limit": 500}).json()
+    assert media["total"] >= 3
+    assert {r["recipient_type"] for r in media["releases"]} == {"media"}
+    tier2 = api.get("/releases", params={"tier": 2}).json()
+    assert "org:daily-telegraph-telegraph-newspaper" in {
+        r["recipient_id"] for r in tier2["releases"]
+    }
+    year = api.get("/releases", params={"year": 2013, "limit": 500}).json()
+    assert year["releases"] and all(r["year"] == 2013 for r in year["releases"])
+    page = api.get("/releases", params={"limit": 5, "offset": 5}).json()
+    assert len(page["releases"]) == 5
+    assert page["releases"][0]["id"] == everything["releases"][5]["id"]
+    with_item = api.get("/releases", params={"item": "pupil.characteristics.ethnicity"}).json()
+    assert with_item["total"] >= 1
+    assert api.get("/releases", params={"tier": 9}).status_code == 422
+
+
+def test_stats_and_health(api: TestClient) -> None:
+    stats = api.get("/stats").json()
+    assert stats["actors"]["School"] > 20000
+    assert stats["flows"]["census_return"] > 10000
+    assert stats["data_items"] > 1000 and stats["sources"] > 100
+    assert stats["flows_with_conflicts"] >= 1
+    assert api.get("/healthz").json()["status"] == "ok"
+
+
+def test_openapi_has_an_example_for_every_endpoint(api: TestClient) -> None:
+    schema = api.get("/openapi.json").json()
+    for path, methods in schema["paths"].items():
+        for method, spec in methods.items():
+            params = spec.get("parameters", [])
+            for param in params:
+                if param.get("required"):
+                    has_example = (
+                        "example" in param
+                        or "examples" in param
+                        or ("examples" in param.get("schema", {}))
+                    )
+                    assert has_example, f"{method.upper()} {path}: {param['name']} has no example"
+
+
+def test_cli_reach_prints_the_api_json(
+    api: TestClient, bundled: Database, neo4j_settings: Settings
+) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
+    env.update(
+        NEO4J_URI=neo4j_settings.effective_uri,
+        NEO4J_USER=neo4j_settings.neo4j_user,
+        NEO4J_PASSWORD=neo4j_settings.neo4j_password,
+    )
+    args = ["reach", "--from", DEMO, "--item", "pupil.contact.postcode"]
+    out = subprocess.run(
+        [sys.executable, "-m", "api.cli.main", *args, "--json"],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    from_api = api.get("/reach", params={"from": DEMO, "item": "pupil.contact.postcode"}).json()
+    assert json.loads(out.stdout) == from_api
+    table = subprocess.run(
+        [sys.executable, "-m", "api.cli.main", *args],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "National Pupil Database" in table.stdout and "Kept indefinitely by" in table.stdout
