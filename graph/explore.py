@@ -149,7 +149,6 @@ class ExploreService:
             )
             if len(rows) > limit:
                 rows, truncated = rows[:limit], True
-            frontier = []
             for row in rows:
                 node = row["node"]
                 if node["id"] not in nodes:
@@ -157,7 +156,6 @@ class ExploreService:
                         truncated = True
                         continue
                     nodes[node["id"]] = GraphNode(**_node(node), depth=level)
-                    frontier.append(node["id"])
                 edges.append(
                     GraphEdge(
                         id=row["id"],
@@ -171,6 +169,8 @@ class ExploreService:
                 )
             if truncated:
                 break
+            # next: every node first met at this depth, by a flow or as the school's LA/trust
+            frontier = [n.id for n in nodes.values() if n.depth == level]
         return Subgraph(
             root=start,
             depth=depth,
@@ -199,7 +199,8 @@ class ExploreService:
                 )
                 for r in rows
             ]
-        words = [w for w in re.split(r"[^\w.]+", text) if w][:8]
+        # lower case: Lucene's operators (AND, OR, NOT) are upper case, the index is not
+        words = [w for w in re.split(r"[^\w.]+", text.lower()) if w][:8]
         if words:
             exact = " AND ".join(_lucene_escape(w) for w in words)
             fuzzy = " AND ".join(

@@ -196,7 +196,7 @@ class JourneyService:
                 actor=_actor_ref(graph.nodes[node_id]),
                 evidence=evidence,
                 hops=len(path),
-                path=self._hops(list(reversed(path)), derived),
+                path=self._hops(path, derived),
             )
             for node_id, (evidence, path) in ranked[:limit]
         ]

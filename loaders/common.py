@@ -193,3 +193,41 @@ def suggest(value: str, known: Iterable[str], n: int = 3) -> list[str]:
 def chunks(items: list[dict[str, object]], size: int) -> Iterator[list[dict[str, object]]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
+    )
+}
+
+
+def loose_date(text: str) -> str | None:
+    """A partial ISO date from how web pages write dates, or None when it cannot tell.
+
+    "2018-12-18", "2018-04 (from URL path)", "12th June 2020", "March 22, 2023",
+    "18-Feb-2021", "September 2016", "20/6/16" (day first, as UK pages write it).
+    Ranges ("2024/2025") and two-digit years without a day ("Oct 18") give None.
+    """
+    value = re.sub(r"\([^)]*\)", "", text.lower()).strip()
+    value = re.sub(r"(\d+)(st|nd|rd|th)\b", r"\1", value)
+    iso = re.fullmatch(r"(\d{4})(-\d{2})?(-\d{2})?", value)
+    if iso:
+        return value
+    words = re.findall(r"[a-z]+|\d+", value)
+    month = next((_MONTHS[w[:3]] for w in words if w[:3] in _MONTHS), None)
+    numbers = [int(w) for w in words if w.isdigit()]
+    years = [n for n in numbers if 1900 < n < 2100]
+    if month and len(years) == 1:
+        days = [n for n in numbers if 1 <= n <= 31 and n != years[0]]
+        if days:
+            return f"{years[0]:04d}-{month:02d}-{days[0]:02d}"
+        return f"{years[0]:04d}-{month:02d}"
+    slashed = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})", value)
+    if slashed:
+        day, mon, year = (int(g) for g in slashed.groups())
+        year = year + 2000 if year < 100 else year
+        if 1 <= mon <= 12 and 1 <= day <= 31:
+            return f"{year:04d}-{mon:02d}-{day:02d}"
+    return None

@@ -15,10 +15,21 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from graph.model import ActorRecord, Claim, Evidence, FlowRecord, SourceRecord, model
 from loaders.base_map import curated_path, read_base
 from loaders.catalogue import Catalogue, curated_catalogue
-from loaders.common import LoadError, LoadPlan, LoadReport, Row, fingerprint, read_table, slug
+from loaders.common import (
+    LoadError,
+    LoadPlan,
+    LoadReport,
+    Row,
+    fingerprint,
+    loose_date,
+    read_table,
+    slug,
+)
 from loaders.releases import KIND_BY_HOST
 from loaders.yamlfile import build, line_of, read_yaml
 
@@ -175,7 +186,7 @@ def _plan_csv(path: Path) -> tuple[LoadPlan, LoadReport]:
             claims[(product_id, supplier_id)].append(_claim(source.id, row, items, path))
         for sub in _split(row.get("sub_processors")):
             name = re.sub(r"\([^)]*\)", "", sub).strip()
-            if not name or NOT_AN_ORGANISATION.search(sub):
+            if not name or NOT_AN_ORGANISATION.search(name):
                 report.notes.append(f"{row.get('product')}: sub-processors kept as text: {sub!r}")
                 continue
             sub_id = f"supplier:{slug(name)}"
@@ -230,17 +241,21 @@ def _row_source(path: Path, row: Row) -> SourceRecord:
     if "sch.uk" in host or "school" in host:
         kind = "school_statement"
     key = url or row.get("source_title")
+    given = row.get("source_date")
+    date = loose_date(given) if given else None
     try:
         return SourceRecord(
             id="src-" + fingerprint(key.encode())[:12],
             title=row.get("source_title") or key,
             url=url,
-            date=row.get("source_date") or None,
+            date=date,
             kind=kind,
+            note=f"date as the page gives it: {given}" if given and given != date else None,
         )
-    except ValueError as exc:
+    except ValidationError as exc:
+        err = exc.errors()[0]
         raise LoadError(
-            path, f"bad source: {exc}".splitlines()[0], line=row.line, column="source_date"
+            path, f"bad source: {err['msg']}.", line=row.line, column=f"source_{err['loc'][0]}"
         ) from None
 
 

@@ -69,8 +69,25 @@ def session_db(neo4j_settings: Settings) -> Iterator[Database]:
         yield db
 
 
+GRAPH_STATE = {"bundled": False}
+
+
 @pytest.fixture()
 def db(session_db: Database) -> Database:
     """The session's database, emptied before the test (the schema stays)."""
     session_db.wipe()
+    GRAPH_STATE["bundled"] = False
+    return session_db
+
+
+@pytest.fixture()
+def bundled(session_db: Database, shared_data: Path) -> Database:
+    """The database holding everything `edflows up` loads. Tests using it only read, so it is
+    loaded once and kept until a test asks for an empty database (`db`)."""
+    if not GRAPH_STATE["bundled"]:
+        from loaders.bundled import load_bundled
+
+        session_db.wipe()
+        load_bundled(session_db, shared_data)
+        GRAPH_STATE["bundled"] = True
     return session_db

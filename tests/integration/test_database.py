@@ -71,3 +71,18 @@ def test_unreachable_neo4j_is_a_503_problem(neo4j_settings: Settings) -> None:
     assert response.headers["content-type"].startswith("application/problem+json")
     assert response.headers["retry-after"]
     assert "not reachable" in response.json()["detail"]
+
+
+def test_a_routing_uri_works_and_reads_go_to_readers(neo4j_settings: Settings) -> None:
+    """neo4j:// (cluster/Aura style) against the same server: the driver fetches a routing
+    table, and Database.read sends reads with READ routing."""
+    uri = neo4j_settings.effective_uri.replace("bolt://", "neo4j://")
+    routed = Settings.for_server(uri, neo4j_settings.neo4j_user, neo4j_settings.neo4j_password)
+    with Database(routed) as db:
+        assert db.ping()["edition"] == "community"
+        table = db.driver.execute_query(
+            "CALL dbms.routing.getRoutingTable({}) YIELD servers RETURN servers",
+            database_=db.database,
+        ).records[0]["servers"]
+        roles = {server["role"] for server in table}
+        assert {"READ", "WRITE", "ROUTE"} <= roles
