@@ -66,7 +66,7 @@ def test_wrong_encoding_names_the_line(loaded: Database, tmp_path: Path) -> None
 
 def test_bad_date_names_line_and_column(loaded: Database, tmp_path: Path) -> None:
     bad = tmp_path / "schools.csv"
-    row = GOOD_ROW[:-1] + "31-02-2019"
+    row = GOOD_ROW + "31-02-2019"
     bad.write_text(SPINE_HEADER + "\n" + GOOD_ROW + "\n" + row.replace("100000", "100001") + "\n")
     error = fails(loaded, "schools", bad, "is not a date")
     assert "line 3, column 'CLOSEDATE'" in error.message
