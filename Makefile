@@ -8,12 +8,12 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint setup stop clean
+.PHONY: run test lint setup browser stop clean
 
 run: setup
 	$(BIN)/edflows up
 
-test: setup lint
+test: setup lint browser
 	$(BIN)/pytest
 
 lint: setup
@@ -22,6 +22,10 @@ lint: setup
 	$(BIN)/mypy .
 
 setup: $(VENV)/.installed
+
+# Browser tests drive Debian's chromium (never a browser download); installed when missing.
+browser:
+	command -v chromium >/dev/null || (apt-get update -q && apt-get install -y -q chromium)
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "edflows needs Python 3.11 or newer"'

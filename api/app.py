@@ -12,12 +12,19 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import problems
-from api.routers import explore, health, journeys, releases
+from api.routers import explore, health, journeys, pages, releases, transparency
 from graph.db import Database
 from graph.items import ItemIndexCache
 from graph.settings import Settings, get_settings
 
-ROUTERS = [health.router, journeys.router, explore.router, releases.router]
+ROUTERS = [
+    health.router,
+    journeys.router,
+    explore.router,
+    releases.router,
+    pages.router,
+    transparency.router,
+]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -94,13 +94,14 @@ def plan_releases(path: Path, mapping_path: Path | None = None) -> tuple[LoadPla
     plan.fingerprint = fingerprint(path.read_bytes(), base.digest.encode())
     report = LoadReport("releases", str(path))
     base_actor_ids = {a.id for a in base.actors}
+    by_url = {s.url: s for s in plan.sources if s.url}
     sources: dict[str, SourceRecord] = {}
     actors: dict[str, ActorRecord] = {}
     entries: list[_Entry] = []
     for row in rows:
         report.rows_read += 1
         fields = _fields(path, row, mapping)
-        entry = _entry(path, row.line, fields, catalogue, known, sources, report)
+        entry = _entry(path, row.line, fields, catalogue, known, sources, by_url)
         entries.append(entry)
         if entry.recipient_id not in base_actor_ids and entry.recipient_id not in actors:
             actors[entry.recipient_id] = _recipient(entry, known)
@@ -213,7 +214,7 @@ def _entry(
     catalogue: Catalogue,
     known: dict[str, dict[str, str]],
     sources: dict[str, SourceRecord],
-    report: LoadReport,
+    by_url: dict[str, SourceRecord],
 ) -> _Entry:
     if not f["recipient"]:
         raise LoadError(path, "no recipient.", line=line, column="recipient")
@@ -225,7 +226,8 @@ def _entry(
             column="source_url",
             hint="Give source_url and source_title.",
         )
-    source = _source(path, line, f)
+    # one document, one id: a page the curated files already cite keeps their id
+    source = by_url.get(f["source_url"]) or _source(path, line, f)
     sources.setdefault(source.id, source)
     tier = None
     if f["tier"] and f["tier"].lower() not in {"unknown", ""}:

@@ -31,7 +31,7 @@ from loaders.common import (
     slug,
 )
 from loaders.releases import KIND_BY_HOST
-from loaders.yamlfile import build, line_of, read_yaml
+from loaders.yamlfile import build, line_of, read_yaml, strip_lines
 
 CSV_COLUMNS = ["product", "supplier", "category", "data_items", "source_url", "source_title"]
 CATEGORY_FROM_CSV = {
@@ -146,12 +146,18 @@ def _plan_csv(path: Path) -> tuple[LoadPlan, LoadReport]:
     report = LoadReport("suppliers", str(path))
     catalogue = curated_catalogue()
     sources: dict[str, SourceRecord] = {}
+    curated_raw = read_yaml(curated_path("suppliers.yaml")) or {}
+    curated = [
+        SourceRecord.model_validate(strip_lines(s)) for s in curated_raw.get("sources") or []
+    ]
+    by_url = {s.url: s for s in [*plan.sources, *curated] if s.url}
     products: dict[str, dict[str, Any]] = {}
     suppliers: dict[str, ActorRecord] = {}
     claims: dict[tuple[str, str], list[Claim]] = defaultdict(list)
     for row in rows:
         report.rows_read += 1
-        source = _row_source(path, row)
+        # one document, one id: a page the curated files already cite keeps their id
+        source = by_url.get(row.get("source_url")) or _row_source(path, row)
         sources.setdefault(source.id, source)
         evidence = Evidence(
             source=source.id, locator=f"{path.name} line {row.line}", quote=row.get("quote") or None

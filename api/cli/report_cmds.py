@@ -1,0 +1,108 @@
+"""Sub-commands that write documents from the graph: `notice`, `report releases`, `export` and
+`import`. Each is thin over a `graph` service and writes to a file (`-o`) or prints."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from graph.db import Database
+from graph.errors import EdflowsError
+from graph.export import export_graph, import_graph, write_csv, write_graphml, write_json
+from graph.notice_render import notice_blocks, to_html, to_markdown, to_pdf
+from graph.release_report import build_release_report, report_html, report_markdown
+from graph.settings import get_settings
+from graph.transparency import TransparencyService
+
+
+def register(subparsers: Any) -> None:
+    notice = subparsers.add_parser("notice", help='a school\'s "Where does my data go?" notice')
+    notice.add_argument("--urn", required=True, help="the school's URN")
+    notice.add_argument("--audience", choices=["child", "parent"], default="parent")
+    notice.add_argument("--format", choices=["html", "md", "pdf"], default="html")
+    notice.add_argument("-o", "--output", help="file to write (default: print; pdf needs -o)")
+    notice.set_defaults(handler=notice_cmd)
+
+    report = subparsers.add_parser("report", help="a report for campaigners")
+    report.add_argument("kind", choices=["releases"])
+    report.add_argument("--format", choices=["html", "md"], default="html")
+    report.add_argument("-o", "--output", help="file to write (default: print)")
+    report.set_defaults(handler=report_cmd)
+
+    export = subparsers.add_parser("export", help="export the graph or a subgraph, with sources")
+    export.add_argument("--format", choices=["json", "graphml", "csv"], default="json")
+    export.add_argument("--root", help="an id or URN: export only the subgraph from it")
+    export.add_argument("--depth", type=int, default=2, help="flows followed from --root")
+    export.add_argument(
+        "-o", "--output", required=True, help="file to write (csv: a folder for two files)"
+    )
+    export.set_defaults(handler=export_cmd)
+
+    restore = subparsers.add_parser("import", help="restore a JSON export into an empty database")
+    restore.add_argument("path", help="a file written by `edflows export --format json`")
+    restore.add_argument("--replace", action="store_true", help="empty the database first")
+    restore.set_defaults(handler=import_cmd)
+
+
+def notice_cmd(args: argparse.Namespace) -> int:
+    with Database(get_settings()) as db:
+        notice = TransparencyService(db).notice(args.urn)
+    blocks = notice_blocks(notice, args.audience)
+    title = f"Where does my data go? {notice.school.name}"
+    if args.format == "pdf":
+        if not args.output:
+            raise EdflowsError("a PDF needs a file to write: add -o FILE.pdf")
+        return _write(args.output, to_pdf(blocks, title))
+    text = to_markdown(blocks) if args.format == "md" else to_html(blocks, title)
+    return _write(args.output, text)
+
+
+def report_cmd(args: argparse.Namespace) -> int:
+    with Database(get_settings()) as db:
+        report = build_release_report(db)
+    text = report_markdown(report) if args.format == "md" else report_html(report)
+    return _write(args.output, text)
+
+
+def export_cmd(args: argparse.Namespace) -> int:
+    with Database(get_settings()) as db:
+        data = export_graph(db, args.root, args.depth)
+    path = Path(args.output)
+    if args.format == "json":
+        write_json(data, path)
+    elif args.format == "graphml":
+        write_graphml(data, path)
+    else:
+        write_csv(data, path)
+    counts = data["counts"]
+    print(f"Wrote {counts['nodes']} nodes and {counts['relationships']} relationships to {path}")
+    return 0
+
+
+def import_cmd(args: argparse.Namespace) -> int:
+    path = Path(args.path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise EdflowsError(f"cannot read {path} as a JSON export", str(exc)) from exc
+    with Database(get_settings()) as db:
+        counts = import_graph(db, data, replace=args.replace)
+    print(f"Restored {counts['nodes']} nodes and {counts['relationships']} relationships")
+    return 0
+
+
+def _write(output: str | None, content: str | bytes) -> int:
+    if output is None:
+        assert isinstance(content, str)
+        sys.stdout.write(content)
+        return 0
+    path = Path(output)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    print(f"Wrote {path}", file=sys.stderr)
+    return 0

@@ -1,0 +1,85 @@
+"""A school's transparency outputs: the "Where does my data go?" notice and its Article 30
+record of processing (CSV and XLSX)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
+
+from api.problems import Problem
+from graph.items import ItemIndexCache
+from graph.notice_render import notice_blocks, to_html, to_markdown
+from graph.ropa_render import to_csv, to_xlsx
+from graph.transparency import TransparencyService
+
+router = APIRouter(tags=["transparency"])
+ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"model": Problem, "description": "no such school (with suggestions)"},
+    422: {"model": Problem, "description": "an invalid parameter, named"},
+    503: {"model": Problem, "description": "the database is not reachable"},
+}
+Urn = Annotated[str, Path(pattern=r"^\d{1,8}$", examples=["100000"])]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def get_transparency(request: Request) -> TransparencyService:
+    items: ItemIndexCache = request.app.state.items
+    return TransparencyService(request.app.state.db, items)
+
+
+TransparencyDep = Annotated[TransparencyService, Depends(get_transparency)]
+
+
+@router.get(
+    "/schools/{urn}/notice",
+    response_class=HTMLResponse,
+    responses={**ERRORS, 200: {"content": {"text/html": {}, "text/markdown": {}}}},
+    summary='"Where does my data go?" for a school\'s pupils or parents',
+)
+def notice(
+    service: TransparencyDep,
+    urn: Urn,
+    audience: Annotated[str, Query(pattern="^(child|parent)$", examples=["child"])] = "parent",
+    format: Annotated[str, Query(pattern="^(html|md)$")] = "html",
+) -> Response:
+    """Each group of data the school holds, who receives it, why, for how long, under which
+    law, whether it leaves the UK and what the reader can do; with sources. The child version
+    is in short plain sentences; the parent version gives every fact the graph holds."""
+    result = service.notice(urn)
+    blocks = notice_blocks(result, audience)
+    if format == "md":
+        return PlainTextResponse(to_markdown(blocks), media_type="text/markdown; charset=utf-8")
+    return HTMLResponse(to_html(blocks, f"Where does my data go? {result.school.name}"))
+
+
+@router.get(
+    "/schools/{urn}/ropa.csv",
+    response_class=PlainTextResponse,
+    responses={**ERRORS, 200: {"content": {"text/csv": {}}}},
+    summary="A school's record of processing activities (Article 30), as CSV",
+)
+def ropa_csv(service: TransparencyDep, urn: Urn) -> Response:
+    """One row per system of the school's map, then the national flows from the school."""
+    return Response(
+        to_csv(service.ropa(urn)),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="ropa-{urn}.csv"'},
+    )
+
+
+@router.get(
+    "/schools/{urn}/ropa.xlsx",
+    response_class=Response,
+    responses={**ERRORS, 200: {"content": {XLSX: {}}}},
+    summary="A school's record of processing activities (Article 30), as XLSX",
+)
+def ropa_xlsx(service: TransparencyDep, urn: Urn) -> Response:
+    """The same rows as the CSV, in a spreadsheet."""
+    body = to_xlsx(service.ropa(urn), f"Record of processing, URN {urn}")
+    return Response(
+        body,
+        media_type=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="ropa-{urn}.xlsx"'},
+    )

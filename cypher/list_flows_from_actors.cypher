@@ -1,0 +1,8 @@
+// Flows out of the given actors (the onward chains after a release's first recipient).
+MATCH (a:Actor)-[f:FLOW]->(b:Actor)
+WHERE a.id IN $ids AND f.layer = 'national'
+RETURN a.id AS from_id, a.name AS from_name, b.id AS to_id, b.name AS to_name,
+       b.org_type AS to_type, f.id AS id, f.kind AS kind, f.items AS items,
+       f.purpose_text AS purpose, f.valid_from AS date, f.source_ids AS source_ids,
+       f.conflicts AS conflicts
+ORDER BY a.name, b.name, f.id

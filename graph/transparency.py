@@ -1,0 +1,386 @@
+"""What a school's notice and record of processing say, gathered from the graph only.
+
+`TransparencyService.notice(urn)` groups the data a school holds (the items on its own flows:
+its map's systems and its census returns) by catalogue family, and for each group asks the
+journey service where every item can go (`JourneyService.reach`), so the notice names exactly
+the organisations a reach names. `ropa(urn)` turns the same flows into UK GDPR Article 30 rows.
+Nothing is added that the graph does not hold: a missing fact is reported as missing, and
+evidence that is only implied or unknown, or sources that disagree, are marked as unsure.
+Rendering lives in `graph.notice_render` and `graph.ropa_render`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, Field
+
+from graph.db import Database
+from graph.items import ItemIndex, ItemIndexCache
+from graph.journeys import EVIDENCE, JourneyService
+from graph.results import ActorRef, Reached, SourceRef
+
+NOT_STATED = "not stated in the map"
+REACH_WORKERS = 8
+CACHE_SIZE = 16
+_cache: dict[tuple[str, ...], Notice] = {}
+_cache_lock = threading.Lock()
+_OUTSIDE = re.compile(
+    r"\b(usa|united states|eea|eu|europe|european|ireland|netherlands|germany|india|"
+    r"worldwide|global|outside the uk)\b",
+    re.IGNORECASE,
+)
+_INSIDE = re.compile(
+    r"\b(uk|united kingdom|england|wales|scotland|great britain|school premises|on site)\b",
+    re.IGNORECASE,
+)
+_UNSURE = re.compile(r"to be confirmed|unknown|not known|illustrative", re.IGNORECASE)
+
+
+class ItemLine(BaseModel):
+    id: str
+    name: str
+    special: bool = Field(description="UK GDPR special category or criminal-offence data")
+
+
+class Recipient(BaseModel):
+    """One organisation that data of a group can reach, with the facts of the hop into it."""
+
+    actor: ActorRef
+    items: list[str] = Field(description="names of the group's items that can reach it")
+    evidence: str = Field(description="stated, implied or unknown (the best over its items)")
+    hops: int
+    route: list[str] = Field(description="names of the organisations on the way, in order")
+    system: str | None = Field(default=None, description="the school's system it leaves by")
+    purposes: list[str] = Field(default_factory=list)
+    purpose_text: str | None = None
+    lawful_basis: str | None = None
+    art9_condition: str | None = None
+    retention: str | None = None
+    kept_indefinitely: bool = False
+    storage: str | None = None
+    storage_status: str = Field(description="uk, outside, mixed or unknown")
+    conflicts: list[str] = Field(default_factory=list)
+    source_ids: list[str] = Field(default_factory=list)
+
+
+class NoticeGroup(BaseModel):
+    key: str
+    child_title: str
+    child_about: str
+    parent_title: str
+    parent_about: str
+    items: list[ItemLine]
+    recipients: list[Recipient]
+
+
+class Notice(BaseModel):
+    school: ActorRef
+    urn: str
+    has_map: bool
+    example_map: bool
+    groups: list[NoticeGroup]
+    sources: list[SourceRef]
+
+
+class RopaRow(BaseModel):
+    """One processing activity, in the ICO template's terms."""
+
+    activity: str
+    system_or_flow: str
+    processor_or_recipient: str
+    business_function: str
+    purpose: str
+    data_subjects: str
+    categories_of_data: str
+    special_category_data: str
+    recipients: str
+    transfers_outside_uk: str
+    transfer_safeguards: str
+    retention: str
+    destruction: str
+    lawful_basis: str
+    art9_condition: str
+    security_measures: str
+    sources: str
+
+
+class TransparencyService:
+    """Builds notices and Article 30 records from a school's flows and their reach."""
+
+    def __init__(self, db: Database, items: ItemIndexCache | None = None) -> None:
+        self.db = db
+        self.journeys = JourneyService(db, items)
+
+    def notice(self, urn: str) -> Notice:
+        """Everything the notice for school `urn` says, for either audience; cached until the
+        graph's loads change (a notice runs one reach per item the school holds)."""
+        row = self.db.read("get_graph_fingerprint")[0]
+        text = repr((sorted(row["loads"]), sorted(row["versions"]), row["flows"]))
+        key = (self.db.uri, self.db.database, urn, hashlib.sha256(text.encode()).hexdigest())
+        with _cache_lock:
+            if key in _cache:
+                return _cache[key]
+        notice = self._build_notice(urn)
+        with _cache_lock:
+            if len(_cache) >= CACHE_SIZE:
+                _cache.pop(next(iter(_cache)))
+            _cache[key] = notice
+        return notice
+
+    def _build_notice(self, urn: str) -> Notice:
+        school = self.journeys.actor(urn)
+        flows = self.school_flows(school.id)
+        own = [f for f in flows if f["from_id"] == school.id]
+        index = self.journeys.index()
+        held = sorted({i for f in own for i in f["flow"].get("items") or [] if i in index.items})
+        reaches = self._reach_all(school.id, [i for i in held if group_of(index, i)])
+        systems = {f["flow"]["id"]: _system_name(f) for f in own}
+        names = self._names({h.to_id for r in reaches.values() for x in r for h in x.path})
+        groups = []
+        for spec in group_specs():
+            items = [i for i in held if group_of(index, i) == spec["key"]]
+            if not items:
+                continue
+            merged: dict[str, Recipient] = {}
+            for item in items:
+                for reached in reaches[item]:
+                    _merge(merged, reached, index.items[item].name, systems, names)
+            groups.append(
+                NoticeGroup(
+                    key=spec["key"],
+                    child_title=spec["child"]["title"],
+                    child_about=spec["child"]["about"],
+                    parent_title=spec["parent"]["title"],
+                    parent_about=spec["parent"]["about"],
+                    items=[_item_line(index, i) for i in items],
+                    recipients=sorted(
+                        merged.values(),
+                        key=lambda r: (EVIDENCE.index(r.evidence), r.hops, r.actor.name),
+                    ),
+                )
+            )
+        source_ids = {s for g in groups for r in g.recipients for s in r.source_ids}
+        sources = self.sources(source_ids)
+        map_flows = [f for f in own if f["flow"].get("layer") == f"school:{urn}"]
+        map_sources = {s for f in map_flows for s in f["flow"].get("source_ids") or []}
+        example = any("EXAMPLE" in (s.get("note") or "") for s in self._raw_sources(map_sources))
+        return Notice(
+            school=school,
+            urn=urn,
+            has_map=bool(map_flows),
+            example_map=example,
+            groups=groups,
+            sources=sources,
+        )
+
+    def ropa(self, urn: str) -> list[RopaRow]:
+        """One row per system of the school's map, then one per national flow from the school."""
+        school = self.journeys.actor(urn)
+        flows = self.school_flows(school.id)
+        index = self.journeys.index()
+        onward: dict[str, list[str]] = {}
+        for f in flows:
+            if f["flow"].get("kind") == "onward_share" and f["flow"].get("system"):
+                onward.setdefault(f["flow"]["system"], []).append(f["to_name"] or f["to_id"])
+        own = [f for f in flows if f["from_id"] == school.id]
+        own.sort(key=lambda f: (f["flow"].get("layer") == "national", _system_name(f)))
+        rows = []
+        for f in own:
+            flow = f["flow"]
+            items = flow.get("items") or []
+            special = [i for i in items if _is_special(index, i)]
+            storage = flow.get("storage_country")
+            status = storage_status(storage)
+            recipients = [f["to_name"] or f["to_id"], *onward.get(flow.get("system") or "", [])]
+            sources = self._raw_sources(set(flow.get("source_ids") or []))
+            rows.append(
+                RopaRow(
+                    activity="school data map" if flow.get("system") else "national data flow",
+                    system_or_flow=_system_name(f),
+                    processor_or_recipient=f"{f['to_name'] or f['to_id']} ({f['to_id']})",
+                    business_function=flow.get("category") or flow.get("kind") or NOT_STATED,
+                    purpose="; ".join(
+                        p
+                        for p in [
+                            (flow.get("purpose_text") or "").rstrip(". "),
+                            ", ".join(flow.get("purposes") or []),
+                        ]
+                        if p
+                    )
+                    or NOT_STATED,
+                    data_subjects=", ".join(flow.get("subjects") or []) or NOT_STATED,
+                    categories_of_data="; ".join(_item_name(index, i) for i in items) or NOT_STATED,
+                    special_category_data="; ".join(_item_name(index, i) for i in special)
+                    or "none listed",
+                    recipients="; ".join(dict.fromkeys(recipients)),
+                    transfers_outside_uk=_transfer_text(status, storage),
+                    transfer_safeguards=NOT_STATED if status != "uk" else "not applicable",
+                    retention=flow.get("retention") or NOT_STATED,
+                    destruction=flow.get("destruction") or NOT_STATED,
+                    lawful_basis=flow.get("lawful_basis") or NOT_STATED,
+                    art9_condition=flow.get("art9_condition")
+                    or (NOT_STATED if special else "not applicable (no special category data)"),
+                    security_measures=(
+                        "access limited to: " + ", ".join(flow["viewers"])
+                        if flow.get("viewers")
+                        else NOT_STATED
+                    ),
+                    sources="; ".join(_source_text(s) for s in sources) or NOT_STATED,
+                )
+            )
+        return rows
+
+    # -- shared reads ---------------------------------------------------------------------------
+
+    def school_flows(self, school_id: str) -> list[dict[str, Any]]:
+        urn = school_id.split(":", 1)[1]
+        return self.db.read("list_school_flows", school_id=school_id, layer=f"school:{urn}")
+
+    def sources(self, ids: set[str]) -> list[SourceRef]:
+        return [
+            SourceRef(**{k: v for k, v in s.items() if k in SourceRef.model_fields})
+            for s in self._raw_sources(ids)
+        ]
+
+    def _raw_sources(self, ids: set[str]) -> list[dict[str, Any]]:
+        if not ids:
+            return []
+        return [r["source"] for r in self.db.read("list_sources_full", ids=sorted(ids))]
+
+    def _names(self, ids: set[str]) -> dict[str, str]:
+        rows = self.db.read("list_actor_names", ids=sorted(ids))
+        return {r["id"]: r["name"] or r["id"] for r in rows}
+
+    def _reach_all(self, school_id: str, items: list[str]) -> dict[str, list[Reached]]:
+        """Reach of every item, several at a time (each reach is a few round trips)."""
+        self.journeys.index()  # load the catalogue once, before the threads start
+        with ThreadPoolExecutor(max_workers=REACH_WORKERS) as pool:
+            results = pool.map(lambda i: self.journeys.reach(school_id, i).reached, items)
+            return dict(zip(items, results, strict=True))
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+
+@cache
+def group_specs() -> list[dict[str, Any]]:
+    """The notice's groups of data (graph/model/notice_groups.yaml), in order."""
+    text = resources.files("graph.model").joinpath("notice_groups.yaml").read_text("utf-8")
+    groups: list[dict[str, Any]] = yaml.safe_load(text)["groups"]
+    return groups
+
+
+def group_of(index: ItemIndex, item_id: str) -> str | None:
+    """The key of the group an item belongs to; None for data not about the pupil or family."""
+    if item_id.startswith("staff"):
+        return None
+    family: dict[str, str] = {f: s["key"] for s in group_specs() for f in s["families"]}
+    for candidate in [item_id, *index.ancestors(item_id)]:
+        if candidate in family:
+            return family[candidate]
+    return "other"
+
+
+def storage_status(storage: str | None) -> str:
+    """Whether a storage statement keeps the data in the UK: uk, outside, mixed or unknown."""
+    if not storage:
+        return "unknown"
+    outside, inside = bool(_OUTSIDE.search(storage)), bool(_INSIDE.search(storage))
+    unsure = bool(_UNSURE.search(storage)) and "illustrative)" not in storage.lower()
+    if outside and inside:
+        return "mixed"
+    if outside:
+        return "mixed" if unsure else "outside"
+    if inside:
+        return "mixed" if "to be confirmed" in storage.lower() else "uk"
+    return "unknown"
+
+
+def _transfer_text(status: str, storage: str | None) -> str:
+    quoted = f" (the map says: {storage})" if storage else ""
+    return {
+        "uk": f"no{quoted}",
+        "outside": f"yes{quoted}",
+        "mixed": f"possibly{quoted}",
+        "unknown": f"not stated clearly{quoted}" if storage else NOT_STATED,
+    }[status]
+
+
+def _merge(
+    merged: dict[str, Recipient],
+    reached: Reached,
+    item_name: str,
+    systems: dict[str, str],
+    names: dict[str, str],
+) -> None:
+    key = reached.actor.id
+    current = merged.get(key)
+    if current is not None:
+        if item_name not in current.items:
+            current.items.append(item_name)
+        better = EVIDENCE.index(reached.evidence) < EVIDENCE.index(current.evidence)
+        if not better and not (
+            reached.evidence == current.evidence and reached.hops < current.hops
+        ):
+            return
+    last = reached.path[-1]
+    conflicts = sorted({c for h in reached.path for c in h.conflicts})
+    merged[key] = Recipient(
+        actor=reached.actor,
+        items=current.items if current else [item_name],
+        evidence=reached.evidence,
+        hops=reached.hops,
+        route=[names.get(h.to_id, h.to_id) for h in reached.path[:-1]],
+        system=systems.get(reached.path[0].flow_id),
+        purposes=last.purposes,
+        purpose_text=last.purpose_text,
+        lawful_basis=last.lawful_basis,
+        art9_condition=last.art9_condition,
+        retention=last.retention,
+        kept_indefinitely=last.retention_indefinite,
+        storage=last.storage_country,
+        storage_status=storage_status(last.storage_country),
+        conflicts=conflicts,
+        source_ids=sorted({s.id for h in reached.path for s in h.sources}),
+    )
+
+
+def _system_name(row: dict[str, Any]) -> str:
+    flow = row["flow"]
+    if flow.get("system"):
+        return str(flow["system"])
+    kind = str(flow.get("kind") or "flow").replace("_", " ")
+    return f"{kind} to {row['to_name'] or row['to_id']}"
+
+
+def _is_special(index: ItemIndex, item_id: str) -> bool:
+    for candidate in [item_id, *index.ancestors(item_id)]:
+        item = index.items.get(candidate)
+        if item and item.gdpr in {"special_category", "criminal_offence"}:
+            return True
+    return False
+
+
+def _item_line(index: ItemIndex, item_id: str) -> ItemLine:
+    return ItemLine(
+        id=item_id, name=_item_name(index, item_id), special=_is_special(index, item_id)
+    )
+
+
+def _item_name(index: ItemIndex, item_id: str) -> str:
+    item = index.items.get(item_id)
+    return item.name if item else item_id
+
+
+def _source_text(source: dict[str, Any]) -> str:
+    parts = [str(source.get("title") or source["id"])]
+    parts += [str(source[k]) for k in ("publisher", "date", "url") if source.get(k)]
+    return ", ".join(parts)

@@ -1,0 +1,191 @@
+"""A school's transparency outputs, rendered from the bundled data and checked against the
+graph: the "Where does my data go?" notice (child and parent), the Article 30 record (CSV and
+XLSX), and the release-chain report and notice PDF from the command line."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from openpyxl import load_workbook
+
+from graph.db import Database
+from graph.explore import ExploreService
+from graph.journeys import JourneyService
+from graph.readability import flesch_reading_ease
+from graph.ropa_render import COLUMNS
+from graph.settings import Settings
+from graph.transparency import NOT_STATED
+
+pytestmark = pytest.mark.integration
+DEMO = "100000"
+POSTCODE = "pupil.contact.postcode"
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _read(db: Database, text: str, **params: object) -> list[dict[str, object]]:
+    records, _, _ = db.driver.execute_query(text, params, database_=db.database)
+    return [r.data() for r in records]
+
+
+def test_parent_notice_names_every_recipient_of_the_postcode(
+    api: TestClient, bundled: Database
+) -> None:
+    reach = JourneyService(bundled).reach(DEMO, POSTCODE)
+    assert len(reach.reached) > 5
+    page = api.get(f"/schools/{DEMO}/notice", params={"audience": "parent"})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    md = api.get(f"/schools/{DEMO}/notice", params={"audience": "parent", "format": "md"}).text
+    where_i_live = md.split("## Contact details and address", 1)[1].split("\n## ", 1)[0]
+    for reached in reach.reached:
+        assert html.escape(reached.actor.name) in page.text, reached.actor.id
+        assert f"({reached.actor.org_type or reached.actor.kind}; {reached.actor.id})" in (
+            where_i_live
+        ), reached.actor.id
+    # unsure evidence and disagreeing sources are said as such
+    if any(r.evidence != "stated" for r in reach.reached):
+        assert "UNSURE" in where_i_live
+    if any(h.conflicts for r in reach.reached for h in r.path):
+        assert "Sources disagree about" in where_i_live
+    # the example map is flagged, and the rights are stated without invented addresses
+    assert "EXAMPLE" in md and "Information Commissioner's Office (ICO)" in md
+    for group in ("Identity and school records", "Photographs, CCTV and biometric data"):
+        assert f"## {group}" in md
+
+
+def test_notice_links_only_to_addresses_the_graph_holds(api: TestClient, bundled: Database) -> None:
+    page = api.get(f"/schools/{DEMO}/notice", params={"audience": "parent"}).text
+    hrefs = {html.unescape(h) for h in re.findall(r'href="([^"]+)"', page)}
+    assert hrefs, "the sources list has web addresses"
+    known = {r["url"] for r in _read(bundled, "MATCH (s:Source) RETURN s.url AS url")}
+    assert hrefs <= known
+    assert "<script" not in page.lower()
+
+
+def test_child_notice_is_plain_and_complete(api: TestClient, bundled: Database) -> None:
+    md = api.get(f"/schools/{DEMO}/notice", params={"audience": "child", "format": "md"}).text
+    text = "\n".join(re.sub(r"^(#+|-|>)\s*", "", line) for line in md.splitlines())
+    score = flesch_reading_ease(text)
+    assert score >= 70, f"Flesch reading ease {score:.1f}"
+    for heading in ("Where I live", "My face and fingerprints", "What I do online"):
+        assert f"## {heading}" in md
+    assert "tell the ICO" in md and "only an example" in md
+    reach = JourneyService(bundled).reach(DEMO, POSTCODE)
+    where_i_live = md.split("## Where I live", 1)[1].split("\n## ", 1)[0]
+    places = re.search(r"Who gets it: (\d+) places\.", where_i_live)
+    assert places and int(places.group(1)) >= len(reach.reached)
+    for reached in reach.reached:
+        if reached.evidence == "stated":
+            assert f"- {reached.actor.name}." in where_i_live
+    if any(r.evidence != "stated" for r in reach.reached):
+        assert "more may get it. We are not sure." in where_i_live
+
+
+def test_notice_errors(api: TestClient) -> None:
+    assert api.get("/schools/99999999/notice").status_code == 404
+    assert api.get(f"/schools/{DEMO}/notice", params={"audience": "cat"}).status_code == 422
+
+
+def test_ropa_has_one_row_per_activity_with_a_lawful_basis(
+    api: TestClient, bundled: Database
+) -> None:
+    response = api.get(f"/schools/{DEMO}/ropa.csv")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.text)))
+    header, body = rows[0], rows[1:]
+    assert header == [title for _, title in COLUMNS]
+    col = {title: n for n, title in enumerate(header)}
+    systems = _read(
+        bundled,
+        "MATCH (:School {urn: $urn})-[f:FLOW {layer: 'school:' + $urn}]->() "
+        "RETURN f.system AS system, f.lawful_basis AS basis",
+        urn=DEMO,
+    )
+    national = _read(
+        bundled,
+        "MATCH (:School {urn: $urn})-[f:FLOW {layer: 'national'}]->() RETURN f.id AS id",
+        urn=DEMO,
+    )
+    assert len(systems) == 51 and national
+    assert len(body) == len(systems) + len(national)
+    named = [r[col["System or flow"]] for r in body]
+    assert sorted(named[: len(systems)]) == sorted(str(s["system"]) for s in systems)
+    for row in body:
+        assert row[col["Article 6 lawful basis"]].strip()
+    for row in body[: len(systems)]:
+        assert row[col["Article 6 lawful basis"]] != NOT_STATED
+    census = [r for r in body if r[col["Processing activity"]] == "national data flow"]
+    assert any("Education Act 1996" in r[col["Article 6 lawful basis"]] for r in census)
+    # the ClassDojo row says where the map says its data is kept
+    dojo = next(r for r in body if r[col["System or flow"]].startswith("ClassDojo"))
+    assert dojo[col["Transfers outside the UK"]].startswith("yes")
+
+    xlsx = api.get(f"/schools/{DEMO}/ropa.xlsx")
+    assert xlsx.status_code == 200
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    cells = [
+        ["" if c is None else str(c) for c in row] for row in sheet.iter_rows(values_only=True)
+    ]
+    assert cells == rows
+
+
+def _env(settings: Settings) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
+    env.update(
+        NEO4J_URI=settings.effective_uri,
+        NEO4J_USER=settings.neo4j_user,
+        NEO4J_PASSWORD=settings.neo4j_password,
+    )
+    return env
+
+
+def test_cli_notice_pdf_and_release_report(
+    bundled: Database, neo4j_settings: Settings, tmp_path: Path
+) -> None:
+    env = _env(neo4j_settings)
+
+    def cli(*args: str) -> None:
+        subprocess.run(
+            [sys.executable, "-m", "api.cli.main", *args],
+            env=env,
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+
+    pdf = tmp_path / "notice.pdf"
+    cli("notice", "--urn", DEMO, "--audience", "child", "--format", "pdf", "-o", str(pdf))
+    assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 2000
+
+    page = tmp_path / "releases.html"
+    cli("report", "releases", "--format", "html", "-o", str(page))
+    text = page.read_text()
+    assert text.count("<svg") >= 3 and "http://www.w3.org/2000/svg" in text
+    md_path = tmp_path / "releases.md"
+    cli("report", "releases", "--format", "md", "-o", str(md_path))
+    md = md_path.read_text()
+    releases = ExploreService(bundled).releases(limit=100_000)
+    assert f"{releases.total} releases and shares" in md
+    for year, count in releases.by_year.items():
+        assert f"| {year} | {count} |" in md
+    received = [r for r in releases.releases if r.outcome not in {"refused", "requested"}]
+    for r in received:
+        if r.tier in (1, 2):
+            assert (r.recipient or r.recipient_id).replace("|", "\\|") in md
+    onward = _read(
+        bundled,
+        "MATCH (:Dataset)-[rel:FLOW]->(r:Actor)-[f:FLOW {layer: 'national'}]->(b:Actor) "
+        "WHERE rel.kind IN ['npd_release', 'data_share', 'access'] "
+        "RETURN DISTINCT r.name AS a, b.name AS b",
+    )
+    for chain in onward:
+        assert f"{chain['a']} -> {chain['b']}" in md

@@ -1,0 +1,146 @@
+/* edflows: draws the page's graph with vis-network and fills the side panel on click.
+   The data comes from the page itself (<script id="graph-data">); an organisation's record
+   and sources are fetched from the app's own JSON API (/orgs/{id}). Text is always set with
+   textContent, never parsed as HTML. */
+(function () {
+  "use strict";
+  var dataEl = document.getElementById("graph-data");
+  var container = document.getElementById("graph");
+  if (!dataEl || !container || typeof vis === "undefined") { return; }
+  var data = JSON.parse(dataEl.textContent);
+  var panel = document.getElementById("panel");
+  var body = document.getElementById("panel-body");
+  var title = document.getElementById("panel-title");
+  var options = data.options;
+  if (data.nodes.length > 300) { options.physics.stabilization.iterations = 80; }
+  var network = new vis.Network(container, {
+    nodes: new vis.DataSet(data.nodes), edges: new vis.DataSet(data.edges)
+  }, options);
+  window.edflowsNetwork = network;
+
+  function settled() {
+    network.setOptions({ physics: { enabled: false } });
+    container.dataset.state = "stable";
+    var wanted = decodeURIComponent(location.hash.slice(1));
+    if (wanted && data.info[wanted]) { showNode(wanted, true); }
+  }
+  if (options.physics.enabled === false) { network.once("afterDrawing", settled); }
+  network.once("stabilizationIterationsDone", function () {
+    if (container.dataset.state !== "stable") { settled(); }
+  });
+  setTimeout(function () { if (container.dataset.state !== "stable") { settled(); } }, 8000);
+
+  network.on("click", function (params) {
+    if (params.nodes.length) { showNode(params.nodes[0]); }
+    else if (params.edges.length) { showFlow(params.edges[0]); }
+  });
+  document.querySelectorAll("[data-node]").forEach(function (btn) {
+    btn.addEventListener("click", function () { showNode(btn.dataset.node, true); });
+  });
+  document.querySelectorAll("[data-flow]").forEach(function (btn) {
+    btn.addEventListener("click", function () { showFlow(btn.dataset.flow, true); });
+  });
+
+  function el(tag, text, cls) {
+    var e = document.createElement(tag);
+    if (text !== undefined && text !== null) { e.textContent = String(text); }
+    if (cls) { e.className = cls; }
+    return e;
+  }
+  function link(href, text) { var a = el("a", text); a.href = href; return a; }
+  function safeUrl(url) { return /^https?:\/\//i.test(url || "") ? url : null; }
+  function show(heading, nodes, focus) {
+    title.textContent = heading;
+    body.replaceChildren.apply(body, nodes);
+    panel.dataset.shown = "yes";
+    if (focus) { panel.focus(); panel.scrollIntoView({ block: "nearest" }); }
+  }
+  function facts(pairs) {
+    var dl = el("dl");
+    pairs.forEach(function (p) {
+      if (p[1] === undefined || p[1] === null || p[1] === "" ||
+          (Array.isArray(p[1]) && !p[1].length)) { return; }
+      dl.append(el("dt", p[0]), el("dd", Array.isArray(p[1]) ? p[1].join(", ") : p[1]));
+    });
+    return dl;
+  }
+  function sourceList(sources) {
+    var wrap = el("section", null, "sources");
+    wrap.append(el("h3", "Sources (" + sources.length + ")"));
+    if (!sources.length) { wrap.append(el("p", "No source named: treat as unverified.", "muted")); }
+    var ul = el("ul");
+    sources.forEach(function (s) {
+      var li = el("li", null, "source");
+      var url = safeUrl(s.url);
+      li.append(url ? link(url, s.title || s.id) : el("span", s.title || s.id, "title"));
+      var meta = [s.publisher, s.date, s.kind ? s.kind.replace(/_/g, " ") : null]
+        .filter(Boolean).join(" · ");
+      if (meta) { li.append(el("div", meta, "muted")); }
+      ul.append(li);
+    });
+    wrap.append(ul);
+    return wrap;
+  }
+  function name(id) { var i = data.info[id]; return i ? i.name : id; }
+
+  function showNode(id, focus) {
+    if (focus) { try { network.selectNodes([id]); } catch (e) { /* not drawn */ } }
+    var info = data.info[id] || { id: id, name: id };
+    if (info.group) { return showGroup(info, focus); }
+    var head = [facts([
+      ["Type", info.type], ["Evidence", info.evidence], ["Hops from the start", info.hops],
+      ["Via", info.via && info.via.length ? info.via.join(" → ") : null], ["Id", info.id]
+    ])];
+    var loading = el("p", "Loading its record and sources ...", "muted");
+    show(info.name, head.concat([loading]), focus);
+    fetch("/orgs/" + encodeURIComponent(id), { headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
+      .then(function (d) {
+        var f = d.fields || {};
+        var extra = facts([
+          ["Description", f.description], ["Country", f.country],
+          ["Flows out", d.flows_out_total], ["Flows in", d.flows_in_total]
+        ]);
+        var more = el("p"); more.append(link("/record/" + encodeURIComponent(id), "Full record"));
+        show(info.name, head.concat([extra, sourceList(d.sources || []), more]), false);
+      })
+      .catch(function () { loading.textContent = "No record for this node in the graph."; });
+  }
+
+  function showGroup(info, focus) {
+    var nodes = [el("p", info.count + " organisations that pass nothing on, grouped to keep the drawing usable.")];
+    var base = container.dataset.expandBase;
+    if (base !== undefined) {
+      var p = el("p");
+      p.append(link("/journey?" + base + "&expand=" + encodeURIComponent(info.group), "Expand this group"));
+      nodes.push(p);
+    }
+    var ul = el("ul");
+    info.members.forEach(function (m) {
+      var li = el("li"); li.append(link("/record/" + encodeURIComponent(m.id), m.name), " (" + m.evidence + ")");
+      ul.append(li);
+    });
+    nodes.push(ul);
+    if (info.count > info.members.length) { nodes.push(el("p", "... and " + (info.count - info.members.length) + " more (see the table).", "muted")); }
+    show(info.name, nodes, focus);
+  }
+
+  function showFlow(id, focus) {
+    var f = data.flows[id];
+    if (!f) {
+      var e = network.body.data.edges.get(id);
+      show("Flow", [el("p", e && e.title ? e.title : "A grouped or structural link.")], focus);
+      return;
+    }
+    if (focus) { try { network.selectEdges([id]); } catch (err) { /* not drawn */ } }
+    var dates = [f.valid_from, f.valid_to].filter(Boolean).join(" to ");
+    show(name(f.from_id) + " → " + name(f.to_id), [facts([
+      ["Kind", f.kind.replace(/_/g, " ")], ["Evidence", f.evidence + (f.derived ? " (derived data only)" : "")],
+      ["Carries (matched)", f.matched_items], ["All items", f.items], ["Subjects", f.subjects],
+      ["Purpose", f.purpose_text || (f.purposes || []).join(", ")], ["Lawful basis", f.lawful_basis],
+      ["Article 9 condition", f.art9_condition], ["Retention", f.retention],
+      ["Storage country", f.storage_country], ["NPD tier", f.tier], ["In force", dates],
+      ["Outcome", f.outcome], ["Conflicts between sources", f.conflicts], ["Flow id", f.flow_id]
+    ]), sourceList(f.sources || [])], focus);
+  }
+}());

@@ -1,0 +1,143 @@
+"""How the graphs look: node colours by kind (recipients by type), edge styles by evidence
+class, colours for school-map categories and NPD tiers, and the legend built from them.
+
+Colours come from the Okabe-Ito palette (distinguishable with the common colour-vision
+deficiencies); labels are drawn in near-black on white, so text contrast does not depend on
+them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+KIND_COLOURS: dict[str, str] = {
+    "School": "#0072B2",
+    "LocalAuthority": "#56B4E9",
+    "Trust": "#56B4E9",
+    "NationalBody": "#D55E00",
+    "Dataset": "#E69F00",
+    "Product": "#009E73",
+    "Supplier": "#7FBF9F",
+}
+KIND_LABELS: dict[str, str] = {
+    "School": "school",
+    "LocalAuthority": "local authority",
+    "Trust": "academy trust",
+    "NationalBody": "national body",
+    "Dataset": "national dataset",
+    "Product": "product / system",
+    "Supplier": "supplier",
+}
+RECIPIENT_COLOURS: dict[str, str] = {
+    "commercial": "#CC79A7",
+    "media": "#882255",
+    "academic": "#332288",
+    "government": "#B8860B",
+    "police": "#000000",
+    "charity": "#44AA99",
+    "health": "#117733",
+    "local_authority": "#56B4E9",
+    "school": "#0072B2",
+    "supplier": "#7FBF9F",
+    "other": "#888888",
+}
+GROUP_COLOUR = "#F0E442"
+OTHER_COLOUR = "#888888"
+
+EDGE_STYLES: dict[str, dict[str, Any]] = {
+    "stated": {"dashes": False, "color": "#333333"},
+    "implied": {"dashes": [10, 6], "color": "#555555"},
+    "unknown": {"dashes": [2, 5], "color": "#777777"},
+}
+EVIDENCE_TEXT: dict[str, str] = {
+    "stated": "stated: every flow on the way lists the item (solid line)",
+    "implied": "implied: some flow only states an NPD tier covering it (dashed line)",
+    "unknown": "unknown: some flow states neither items nor tier (dotted line)",
+}
+SENSITIVE_WIDTH = 4
+NORMAL_WIDTH = 2
+
+CATEGORY_COLOURS: dict[str, str] = {
+    "mis": "#0072B2",
+    "classroom_tools": "#009E73",
+    "online_cloud_providers": "#56B4E9",
+    "paper_records": "#999999",
+    "school_estate_technology": "#E69F00",
+    "third_parties": "#CC79A7",
+    "safeguarding": "#D55E00",
+}
+TIER_COLOURS: dict[str, str] = {
+    "tier 1": "#B2182B",
+    "tier 2": "#EF8A62",
+    "tier 3": "#67A9CF",
+    "tier 4": "#2166AC",
+    "tier not stated": "#AAAAAA",
+}
+
+
+def node_colour(kind: str, org_type: str | None) -> str:
+    """Organisations are coloured by what they are; everything else by its kind."""
+    if kind in KIND_COLOURS:
+        return KIND_COLOURS[kind]
+    return RECIPIENT_COLOURS.get(org_type or "other", OTHER_COLOUR)
+
+
+def node_key(kind: str, org_type: str | None) -> str:
+    """The legend entry a node falls under."""
+    if kind in KIND_LABELS:
+        return KIND_LABELS[kind]
+    return f"recipient: {(org_type or 'other').replace('_', ' ')}"
+
+
+def category_colour(category: str | None) -> str:
+    return CATEGORY_COLOURS.get(category or "", OTHER_COLOUR)
+
+
+def legend(keys: set[str]) -> list[dict[str, str]]:
+    """Legend rows (label, colour) for the node keys present, in a stable order."""
+    rows = [
+        {"label": label, "colour": KIND_COLOURS[kind]}
+        for kind, label in KIND_LABELS.items()
+        if label in keys
+    ]
+    rows += [
+        {"label": f"recipient: {t.replace('_', ' ')}", "colour": c}
+        for t, c in RECIPIENT_COLOURS.items()
+        if f"recipient: {t.replace('_', ' ')}" in keys
+    ]
+    if any(k.startswith("group") for k in keys):
+        rows.append({"label": "group (click to expand)", "colour": GROUP_COLOUR})
+    return rows
+
+
+def vis_options(hierarchical: bool = True, physics: bool = True) -> dict[str, Any]:
+    """vis-network options: levels left to right; physics (if any) only until it settles."""
+    options: dict[str, Any] = {
+        "nodes": {
+            "shape": "dot",
+            "size": 14,
+            "font": {"size": 14, "color": "#1a1a1a", "background": "rgba(255,255,255,0.85)"},
+        },
+        "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.6}}, "smooth": False},
+        "interaction": {"hover": True, "keyboard": {"enabled": True}, "navigationButtons": False},
+        "physics": {
+            "enabled": physics,
+            "stabilization": {"enabled": True, "iterations": 300, "fit": True},
+        },
+    }
+    if hierarchical:
+        options["layout"] = {
+            "hierarchical": {
+                "enabled": True,
+                "direction": "LR",
+                "sortMethod": "directed",
+                "levelSeparation": 260,
+                "nodeSpacing": 48,
+            }
+        }
+        options["physics"]["solver"] = "hierarchicalRepulsion"
+        options["physics"]["hierarchicalRepulsion"] = {"nodeDistance": 80}
+    else:
+        options["physics"]["solver"] = "forceAtlas2Based"
+        options["physics"]["forceAtlas2Based"] = {"gravitationalConstant": -60, "springLength": 90}
+    return options
