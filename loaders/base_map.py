@@ -18,14 +18,9 @@ from pydantic import Field, PrivateAttr
 
 from graph.model import (
     ActorRecord,
-    Claim,
-    FlowKind,
+    FlowFacts,
     FlowRecord,
-    PartialDate,
-    Purpose,
-    Record,
     SourceRecord,
-    Subject,
     first_day,
     last_day,
     model,
@@ -36,28 +31,12 @@ from loaders.yamlfile import build, line_of, read_yaml
 CURATED = "loaders.curated"
 
 
-class FlowTemplate(Record):
+class FlowTemplate(FlowFacts):
     """A flow that every school (or every LA) has; `target: la` means the school's own LA."""
 
     key: str = Field(pattern=r"^[a-z0-9-]+$")
     target: str
     where_groups: list[str] = Field(default_factory=list)
-    kind: FlowKind
-    items: list[str] = Field(default_factory=list)
-    subjects: list[Subject] = Field(default_factory=lambda: ["pupil"])
-    purposes: list[Purpose] = Field(default_factory=list)
-    purpose_text: str | None = None
-    lawful_basis: str | None = None
-    art9_condition: str | None = None
-    retention: str | None = None
-    retention_indefinite: bool = False
-    storage_country: str | None = None
-    viewers: list[str] = Field(default_factory=list)
-    valid_from: PartialDate | None = None
-    valid_to: PartialDate | None = None
-    claims: list[Claim] = Field(min_length=1)
-    conflicts: list[str] = Field(default_factory=list)
-    props: dict[str, str | int | float | bool | list[str] | None] = Field(default_factory=dict)
     _prototype: FlowRecord | None = PrivateAttr(default=None)
 
     def flow_for(

@@ -190,13 +190,11 @@ class Claim(Record):
     corrects: str | None = None
 
 
-class FlowRecord(Record):
-    """Data items about data subjects moving from one actor to another, with its evidence."""
+class FlowFacts(Record):
+    """What a flow says: items, subjects, purpose, law, retention, storage, tier, dates and
+    the claims of its sources. Shared by flows and by the base map's flow templates."""
 
-    id: str = Field(pattern=r"^flow:\S+$")
     kind: FlowKind
-    source_actor: str
-    target_actor: str
     items: list[str] = Field(default_factory=list)
     subjects: list[Subject] = Field(default_factory=lambda: ["pupil"])
     purposes: list[Purpose] = Field(default_factory=list)
@@ -213,6 +211,14 @@ class FlowRecord(Record):
     claims: list[Claim] = Field(min_length=1)
     conflicts: list[str] = Field(default_factory=list)
     props: dict[str, Scalar | list[str]] = Field(default_factory=dict)
+
+
+class FlowRecord(FlowFacts):
+    """Data items about data subjects moving from one actor to another, with its evidence."""
+
+    id: str = Field(pattern=r"^flow:\S+$")
+    source_actor: str
+    target_actor: str
     layer: str = "national"
 
     @field_validator("source_actor", "target_actor")
