@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from datetime import date
 
-from graph.journeys import Edge, JourneyService
+from graph.journeys import JourneyService
 from graph.results import CutResult
+from graph.traversal import Edge
 
 
 def minimum_cut(

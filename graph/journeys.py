@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter, defaultdict, deque
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -26,40 +23,19 @@ from graph.results import (
     PathsResult,
     Reached,
     ReachResult,
-    ReachSummary,
     SourceRef,
     UpstreamResult,
 )
+from graph.traversal import (
+    EVIDENCE,
+    Edge,
+    FlowGraph,
+    all_shortest_paths,
+    layered_bfs,
+    summarise,
+)
 
-EVIDENCE = ("stated", "implied", "unknown")
 MAX_HOPS_CAP = 12
-MAX_PATHS = 20
-_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(year|month|week|day)s?", re.IGNORECASE)
-_DAYS = {"year": 365.0, "month": 30.4, "week": 7.0, "day": 1.0}
-
-
-@dataclass(frozen=True)
-class Edge:
-    """A flow that can carry the item, as fetched."""
-
-    flow_id: str
-    src: str
-    dst: str
-    evidence: str
-    matched: tuple[str, ...]
-    flow: dict[str, Any]
-
-    @property
-    def rank(self) -> int:
-        return EVIDENCE.index(self.evidence)
-
-
-@dataclass
-class Subgraph:
-    """The item-restricted flows reachable from (or to) one actor within max_hops."""
-
-    edges: list[Edge] = field(default_factory=list)
-    nodes: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 class JourneyService:
@@ -108,7 +84,7 @@ class JourneyService:
         start, item_ref = self.actor(origin), self.item(item)
         hops = _check_hops(max_hops)
         graph = self._fetch(start.id, item, include_derived, as_of, hops, forward=True)
-        best = _layered_bfs(start.id, graph, hops, forward=True)
+        best = layered_bfs(start.id, graph, hops, forward=True)
         derived = self._derived_only(item, include_derived)
         reached = []
         for node_id, (evidence, path) in best.items():
@@ -148,7 +124,7 @@ class JourneyService:
         derived = self._derived_only(item, include_derived)
         for rank, evidence in enumerate(EVIDENCE):
             usable = [e for e in graph.edges if e.rank <= rank]
-            found, truncated = _all_shortest_paths(start.id, end.id, usable, hops)
+            found, truncated = all_shortest_paths(start.id, end.id, usable, hops)
             if found:
                 return PathsResult(
                     origin=start,
@@ -182,7 +158,7 @@ class JourneyService:
         end, item_ref = self.actor(target), self.item(item)
         hops = _check_hops(max_hops)
         graph = self._fetch(end.id, item, include_derived, as_of, hops, forward=False)
-        best = _layered_bfs(end.id, graph, hops, forward=False)
+        best = layered_bfs(end.id, graph, hops, forward=False)
         derived = self._derived_only(item, include_derived)
         ranked = sorted(
             best.items(), key=lambda kv: (len(kv[1][1]), EVIDENCE.index(kv[1][0]), kv[0])
@@ -221,7 +197,7 @@ class JourneyService:
 
     def item_subgraph(
         self, origin: str, item: str, include_derived: bool, as_of: date | None, max_hops: int
-    ) -> Subgraph:
+    ) -> FlowGraph:
         """The raw item-restricted subgraph from `origin` (for the cut and for tests)."""
         start = self.actor(origin)
         self.item(item)
@@ -237,7 +213,7 @@ class JourneyService:
         as_of: date | None,
         max_hops: int,
         forward: bool,
-    ) -> Subgraph:
+    ) -> FlowGraph:
         index = self.index()
         params: dict[str, Any] = {
             "covering": sorted(index.covering(item, include_derived)),
@@ -246,7 +222,7 @@ class JourneyService:
             "layers": _layers_for(start) if forward else None,
         }
         name = "reach_step" if forward else "reach_step_back"
-        graph = Subgraph()
+        graph = FlowGraph()
         seen = {start}
         frontier = [start]
         for _ in range(max_hops):
@@ -303,37 +279,6 @@ class JourneyService:
         return [r["id"] for r in rows]
 
 
-def summarise(reached: Iterable[Reached]) -> ReachSummary:
-    """Counts and the worst-case facts over every witness path."""
-    reached = list(reached)
-    by_type: Counter[str] = Counter()
-    by_evidence: Counter[str] = Counter()
-    both: dict[str, Counter[str]] = defaultdict(Counter)
-    hops = {h.flow_id: h for r in reached for h in r.path}
-    for r in reached:
-        kind = r.actor.org_type or r.actor.kind
-        by_type[kind] += 1
-        by_evidence[r.evidence] += 1
-        both[kind][r.evidence] += 1
-    indefinite = sorted({h.to_id for h in hops.values() if h.retention_indefinite})
-    longest = _longest_retention([h.retention for h in hops.values() if h.retention])
-    purposes = sorted({p for h in hops.values() for p in h.purposes})
-    tiers = [h.tier for h in hops.values() if h.tier is not None]
-    return ReachSummary(
-        total=len(reached),
-        by_type=dict(sorted(by_type.items())),
-        by_evidence={e: by_evidence[e] for e in EVIDENCE if by_evidence[e]},
-        by_type_and_evidence={k: dict(v) for k, v in sorted(both.items())},
-        longest_retention="indefinitely" if indefinite else longest,
-        kept_indefinitely=bool(indefinite),
-        kept_indefinitely_by=indefinite,
-        purposes=purposes,
-        lawful_bases=sorted({h.lawful_basis for h in hops.values() if h.lawful_basis}),
-        storage_countries=sorted({h.storage_country for h in hops.values() if h.storage_country}),
-        highest_tier=min(tiers) if tiers else None,
-    )
-
-
 def _layers_for(start: str) -> list[str] | None:
     """From a school: the national layer, the catalogue and that school's own map only."""
     if start.startswith("school:"):
@@ -345,84 +290,6 @@ def _check_hops(max_hops: int) -> int:
     if not 1 <= max_hops <= MAX_HOPS_CAP:
         raise EdflowsError(f"max_hops must be between 1 and {MAX_HOPS_CAP}")
     return max_hops
-
-
-def _layered_bfs(
-    start: str, graph: Subgraph, max_hops: int, forward: bool
-) -> dict[str, tuple[str, list[Edge]]]:
-    """For each node: the best evidence class of any path, and a shortest path of that class."""
-    best: dict[str, tuple[str, list[Edge]]] = {}
-    for rank, evidence in enumerate(EVIDENCE):
-        adjacency: dict[str, list[Edge]] = defaultdict(list)
-        for edge in graph.edges:
-            if edge.rank <= rank:
-                adjacency[edge.src if forward else edge.dst].append(edge)
-        for key in adjacency:
-            adjacency[key].sort(key=lambda e: (e.rank, e.flow_id))
-        parent: dict[str, Edge] = {}
-        depth = {start: 0}
-        queue = deque([start])
-        while queue:
-            node = queue.popleft()
-            if depth[node] >= max_hops:
-                continue
-            for edge in adjacency.get(node, []):
-                nxt = edge.dst if forward else edge.src
-                if nxt not in depth:
-                    depth[nxt] = depth[node] + 1
-                    parent[nxt] = edge
-                    queue.append(nxt)
-        for node in depth:
-            if node == start or node in best:
-                continue
-            path = []
-            cursor = node
-            while cursor != start:
-                edge = parent[cursor]
-                path.append(edge)
-                cursor = edge.src if forward else edge.dst
-            best[node] = (evidence, list(reversed(path)) if forward else path)
-    return best
-
-
-def _all_shortest_paths(
-    start: str, end: str, edges: list[Edge], max_hops: int
-) -> tuple[list[list[Edge]], bool]:
-    """Every shortest path from start to end (up to MAX_PATHS), and whether more exist."""
-    adjacency: dict[str, list[Edge]] = defaultdict(list)
-    for edge in edges:
-        adjacency[edge.src].append(edge)
-    depth = {start: 0}
-    parents: dict[str, list[Edge]] = defaultdict(list)
-    queue = deque([start])
-    while queue:
-        node = queue.popleft()
-        if node == end or depth[node] >= max_hops:
-            continue
-        for edge in sorted(adjacency.get(node, []), key=lambda e: e.flow_id):
-            if edge.dst not in depth:
-                depth[edge.dst] = depth[node] + 1
-                queue.append(edge.dst)
-            if depth[edge.dst] == depth[node] + 1:
-                parents[edge.dst].append(edge)
-    if end not in depth or end == start:
-        return [], False
-    paths: list[list[Edge]] = []
-    truncated = False
-
-    def walk(node: str, tail: list[Edge]) -> None:
-        nonlocal truncated
-        if len(paths) >= MAX_PATHS:
-            truncated = True
-            return
-        if node == start:
-            paths.append(list(reversed(tail)))
-            return
-        for edge in parents[node]:
-            walk(edge.src, [*tail, edge])
-
-    walk(end, [])
-    return paths, truncated
 
 
 def _actor_ref(node: dict[str, Any]) -> ActorRef:
@@ -460,19 +327,6 @@ def _hop(edge: Edge, sources: dict[str, SourceRef], derived: set[str]) -> Hop:
         conflicts=f.get("conflicts", []),
         sources=[sources.get(s) or SourceRef(id=s) for s in f.get("source_ids", [])],
     )
-
-
-def _longest_retention(statements: list[str]) -> str | None:
-    """The statement naming the longest period ("5 years" beats "12 months")."""
-    best: tuple[float, str] | None = None
-    for text in statements:
-        for number, unit in _DURATION.findall(text):
-            days = float(number) * _DAYS[unit.lower()]
-            if best is None or days > best[0]:
-                best = (days, text)
-    if best:
-        return best[1]
-    return statements[0] if statements else None
 
 
 def _lucene_escape(word: str) -> str:

@@ -24,8 +24,9 @@ from pydantic import BaseModel, Field
 
 from graph.db import Database
 from graph.items import ItemIndex, ItemIndexCache
-from graph.journeys import EVIDENCE, JourneyService
+from graph.journeys import JourneyService
 from graph.results import ActorRef, Reached, SourceRef
+from graph.traversal import EVIDENCE
 
 NOT_STATED = "not stated in the map"
 REACH_WORKERS = 8

@@ -16,8 +16,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
 from playwright.sync_api import Page, expect
 
-from graph.journeys import summarise
 from graph.results import ActorRef, Hop, ItemRef, Reached, ReachResult
+from graph.traversal import summarise
 from tests.browser.conftest import Recorder, serve
 from web.journey import GROUP_THRESHOLD, build_journey
 from web.render import query, render
