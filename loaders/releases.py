@@ -24,7 +24,16 @@ from pydantic import Field, ValidationError
 from graph.model import ActorRecord, Claim, Evidence, FlowRecord, Record, SourceRecord
 from loaders.base_map import BaseMap, read_base
 from loaders.catalogue import Catalogue, curated_catalogue
-from loaders.common import LoadError, LoadPlan, LoadReport, Row, fingerprint, read_table, slug
+from loaders.common import (
+    LoadError,
+    LoadPlan,
+    LoadReport,
+    Row,
+    fingerprint,
+    read_table,
+    require_columns,
+    slug,
+)
 from loaders.yamlfile import build, read_yaml
 
 FIELDS = [
@@ -153,8 +162,6 @@ def _read_mapping(path: Path) -> RegisterMapping:
 
 
 def _check_header(path: Path, header: list[str], mapping: RegisterMapping | None) -> None:
-    from loaders.common import require_columns
-
     if mapping is None:
         require_columns(path, header, REQUIRED)
         if "source_url" not in header:

@@ -30,7 +30,16 @@ from graph.model import (
     Subject,
 )
 from loaders.catalogue import Catalogue, curated_catalogue
-from loaders.common import LoadError, LoadPlan, LoadReport, fingerprint, read_table, slug, suggest
+from loaders.common import (
+    LoadError,
+    LoadPlan,
+    LoadReport,
+    fingerprint,
+    read_table,
+    require_columns,
+    slug,
+    suggest,
+)
 from loaders.guard import check_text_fields
 from loaders.yamlfile import line_of, read_yaml, strip_lines
 
@@ -281,8 +290,6 @@ def _read_yaml(path: Path, urn: str | None) -> SchoolMap:
 
 def _read_csv(path: Path, urn: str | None) -> SchoolMap:
     header, table = read_table(path)
-    from loaders.common import require_columns
-
     require_columns(path, header, REQUIRED)
     if urn is None:
         raise LoadError(path, "a CSV map needs --urn URN.")

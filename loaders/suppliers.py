@@ -28,6 +28,7 @@ from loaders.common import (
     fingerprint,
     loose_date,
     read_table,
+    require_columns,
     slug,
 )
 from loaders.releases import KIND_BY_HOST
@@ -75,13 +76,18 @@ def plan_suppliers(path: Path | None) -> tuple[LoadPlan, LoadReport]:
 # -- the curated YAML ---------------------------------------------------------------------------
 
 
-def _plan_yaml(path: Path) -> tuple[LoadPlan, LoadReport]:
-    raw = read_yaml(path) or {}
+def _start(path: Path) -> tuple[LoadPlan, LoadReport]:
+    """A plan holding the catalogue and base actors a supplier load builds on."""
     base = read_base()
     plan = base.plan(origin=f"suppliers:{path.name}", with_flows=False)
     plan.fingerprint = fingerprint(path.read_bytes(), base.digest.encode())
     plan.report_kinds = {"actors", "flows", "links", "sources"}
-    report = LoadReport("suppliers", str(path))
+    return plan, LoadReport("suppliers", str(path))
+
+
+def _plan_yaml(path: Path) -> tuple[LoadPlan, LoadReport]:
+    raw = read_yaml(path) or {}
+    plan, report = _start(path)
     catalogue = curated_catalogue()
     plan.sources += [build(path, SourceRecord, s, "source") for s in raw.get("sources") or []]
     categories = model().product_categories
@@ -136,14 +142,8 @@ def _check_actor_props(
 
 def _plan_csv(path: Path) -> tuple[LoadPlan, LoadReport]:
     header, rows = read_table(path)
-    from loaders.common import require_columns
-
     require_columns(path, header, CSV_COLUMNS)
-    base = read_base()
-    plan = base.plan(origin=f"suppliers:{path.name}", with_flows=False)
-    plan.fingerprint = fingerprint(path.read_bytes(), base.digest.encode())
-    plan.report_kinds = {"actors", "flows", "links", "sources"}
-    report = LoadReport("suppliers", str(path))
+    plan, report = _start(path)
     catalogue = curated_catalogue()
     sources: dict[str, SourceRecord] = {}
     curated_raw = read_yaml(curated_path("suppliers.yaml")) or {}
