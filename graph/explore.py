@@ -38,6 +38,15 @@ class ItemNode(BaseModel):
     children: list[ItemNode] = Field(default_factory=list)
 
 
+class ItemSuggestion(BaseModel):
+    """A catalogue item offered while someone types (the pages' item pickers)."""
+
+    id: str = Field(examples=["pupil.contact.postcode"])
+    name: str = Field(examples=["Home postcode"])
+    gdpr: str | None = None
+    npd_tier: int | None = None
+
+
 class FlowSummary(BaseModel):
     id: str
     kind: str | None = None
@@ -163,6 +172,8 @@ class ExploreService:
                         to_id=row["to_id"],
                         type="FLOW",
                         kind=row["kind"],
+                        category=row["category"],
+                        layer=row["layer"],
                         items=row["items"] or [],
                         source_ids=row["source_ids"] or [],
                     )
@@ -179,6 +190,17 @@ class ExploreService:
             truncated=truncated,
             limit=limit,
         )
+
+    def local_authorities(self, ids: list[str]) -> dict[str, ActorRef]:
+        """The local authority of each school among `ids` (others are left out)."""
+        schools = sorted({i for i in ids if i.startswith("school:")})
+        if not schools:
+            return {}
+        out: dict[str, ActorRef] = {}
+        for row in self.db.read("school_local_authorities", ids=schools):
+            la = ActorRef(**_node(row["la"]))
+            out.update(dict.fromkeys(row["schools"], la))
+        return out
 
     def search(self, text: str, limit: int = 20) -> list[SearchHit]:
         """Organisations, schools (by name or URN), products and items; typo-tolerant."""
@@ -236,6 +258,40 @@ class ExploreService:
             else:
                 roots.append(nodes[item.id])
         return roots
+
+    def suggest_items(self, text: str, limit: int = 10) -> list[ItemSuggestion]:
+        """Catalogue items whose id or name matches what was typed, best first: the id itself,
+        then ids and names that start with it, then those holding every word typed."""
+        text = text.strip().lower()
+        if not text:
+            return []
+        words = [w for w in re.split(r"[^\w.]+", text) if w][:8]
+        ranked: list[tuple[int, int, int, str]] = []
+        for item in self.journeys.index().items.values():
+            key, name = item.id.lower(), item.name.lower()
+            if key == text:
+                rank = 0
+            elif key.startswith(text) or key.rsplit(".", 1)[-1].startswith(text):
+                rank = 1
+            elif name.startswith(text):
+                rank = 2
+            elif all(w in key or w in name for w in words):
+                name_words = re.split(r"[^\w]+", name)
+                starts = all(any(n.startswith(w) for n in name_words) or w in key for w in words)
+                rank = 3 if starts else 4
+            else:
+                continue
+            ranked.append((rank, key.count("."), len(item.name), item.id))
+        index = self.journeys.index()
+        return [
+            ItemSuggestion(
+                id=item_id,
+                name=index.items[item_id].name,
+                gdpr=index.items[item_id].gdpr,
+                npd_tier=index.tier(item_id),
+            )
+            for *_, item_id in sorted(ranked)[:limit]
+        ]
 
     def actor_detail(self, key: str, limit: int = 200) -> ActorDetail:
         ref = self.journeys.actor(key)

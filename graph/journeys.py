@@ -167,14 +167,26 @@ class JourneyService:
             Reached(actor=_actor_ref(graph.nodes[n]), evidence=e, hops=len(p), path=[])
             for n, (e, p) in ranked
         ]
+        chosen = ranked[:limit]
+        # the sources of every listed path in one query (thousands of origins share a few)
+        sources = self._sources(
+            {s for _, (_, path) in chosen for e in path for s in e.flow.get("source_ids", [])}
+        )
+        hop_of: dict[str, Hop] = {}  # paths share their last hops: one Hop per flow
+
+        def hop(edge: Edge) -> Hop:
+            if edge.flow_id not in hop_of:
+                hop_of[edge.flow_id] = _hop(edge, sources, derived)
+            return hop_of[edge.flow_id]
+
         origins = [
             Reached(
                 actor=_actor_ref(graph.nodes[node_id]),
                 evidence=evidence,
                 hops=len(path),
-                path=self._hops(path, derived),
+                path=[hop(edge) for edge in path],
             )
-            for node_id, (evidence, path) in ranked[:limit]
+            for node_id, (evidence, path) in chosen
         ]
         # counts over every origin; retention, law and tiers over the paths that are listed
         counts, listed = summarise(everyone), summarise(origins)

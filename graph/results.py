@@ -152,6 +152,17 @@ class GraphEdge(BaseModel):
     to_id: str
     type: str = Field(examples=["FLOW"])
     kind: str | None = None
+    category: str | None = Field(
+        default=None,
+        description="the category the school's own map gives this flow (model.yaml "
+        "school_map_categories); null on national and catalogue flows",
+        examples=["mis"],
+    )
+    layer: str | None = Field(
+        default=None,
+        description="national, catalogue, or school:<URN> for a school's own map",
+        examples=["school:100000"],
+    )
     items: list[str] = Field(default_factory=list)
     source_ids: list[str] = Field(default_factory=list)
 

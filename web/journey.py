@@ -1,35 +1,47 @@
-"""The journey view: a reach result turned into a pyvis (vis-network) graph, levels by hop from
-the school, with the data the side panel and the text alternative need.
+"""The journey views drawn with pyvis (vis-network): where an item can go FROM an organisation
+(a reach result, laid out left to right from it) and where the item reaching an organisation
+comes FROM (an upstream result, laid out right to left into it), levels by hop, with the data
+the side panel and the text alternative need.
 
-Results with more than GROUP_THRESHOLD nodes are grouped: organisations that pass nothing on
-are collapsed into one node per type ("commercial x 2,000"), each group expandable by name
+Results with more than GROUP_THRESHOLD nodes are grouped: the end points of the drawing
+(organisations that pass nothing on in a reach; that receive nothing in an upstream view) are
+collapsed, schools into one node per local authority ("schools in Camden x 87"), everything
+else into one node per type ("commercial x 2,000"). Each group can be expanded by its key
 (`expand`). Whatever still exceeds the threshold is cut, and the page says so.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from pyvis.network import Network
 
-from graph.results import ActorRef, Hop, Reached, ReachResult
+from graph.results import ActorRef, Hop, ItemRef, Reached, ReachResult, ReachSummary, UpstreamResult
 from web import style
 
 GROUP_THRESHOLD = 1000
 TABLE_LIMIT = 2000
-GROUP_MEMBERS_SHOWN = 100
+GROUP_MEMBERS_SHOWN = 50  # at most, per group; fewer when there are many groups
+MEMBERS_SHOWN_IN_ALL = 2000  # members listed in the page over all groups (page weight)
 WIDEST_LEVEL = 80  # more nodes on one level: a force layout (clusters) instead of columns
 _EVIDENCE_RANK = {"stated": 0, "implied": 1, "unknown": 2}
+
+# school id -> its local authority; called only when a result is large enough to be grouped
+LaLookup = Callable[[list[str]], dict[str, ActorRef]]
 
 
 @dataclass
 class Group:
-    """Organisations of one type shown as one node."""
+    """End points shown as one node: schools of one local authority, or organisations of one
+    type."""
 
-    key: str
+    key: str  # what `expand` names: "commercial", or the LA's id ("la:202")
+    title: str  # "commercial", "schools in Camden"
     members: list[Reached]
+    by_la: bool = False
 
     @property
     def node_id(self) -> str:
@@ -37,14 +49,20 @@ class Group:
 
     @property
     def label(self) -> str:
-        return f"{style.node_key('Organisation', self.key)} x {len(self.members):,}"
+        return f"{self.title} x {len(self.members):,}"
 
 
 @dataclass
 class JourneyView:
-    """Everything the journey template draws."""
+    """Everything the journey template draws, for a reach or an upstream result."""
 
-    result: ReachResult
+    result: ReachResult | UpstreamResult
+    anchor: ActorRef  # the origin of a reach, the target of an upstream view
+    item: ItemRef
+    upstream: bool
+    summary: ReachSummary
+    total: int  # organisations in the result
+    listed: int  # organisations drawn or grouped (an upstream result may list fewer)
     nodes: list[dict[str, Any]]
     edges: list[dict[str, Any]]
     options: dict[str, Any]
@@ -55,6 +73,18 @@ class JourneyView:
     groups: list[Group] = field(default_factory=list)
     total_nodes: int = 0
     cut: int = 0
+
+    @property
+    def la_groups(self) -> list[Group]:
+        return [g for g in self.groups if g.by_la]
+
+    @property
+    def schools_grouped(self) -> int:
+        return sum(len(g.members) for g in self.la_groups)
+
+    @property
+    def type_groups(self) -> list[Group]:
+        return [g for g in self.groups if not g.by_la]
 
     @property
     def graph_data(self) -> dict[str, Any]:
@@ -68,32 +98,64 @@ class JourneyView:
 
 
 def build_journey(
-    result: ReachResult, expand: frozenset[str] = frozenset(), threshold: int = GROUP_THRESHOLD
+    result: ReachResult,
+    expand: frozenset[str] = frozenset(),
+    threshold: int = GROUP_THRESHOLD,
+    local_authorities: LaLookup | None = None,
 ) -> JourneyView:
-    """The drawable journey for `result`; types named in `expand` are never grouped."""
-    actors: dict[str, ActorRef] = {result.origin.id: result.origin}
-    level: dict[str, int] = {result.origin.id: 0}
-    reached = {r.actor.id: r for r in result.reached}
+    """The drawable reach; groups named in `expand` are never grouped."""
+    return _build(
+        result, result.origin, result.reached, False, expand, threshold, local_authorities
+    )
+
+
+def build_upstream(
+    result: UpstreamResult,
+    expand: frozenset[str] = frozenset(),
+    threshold: int = GROUP_THRESHOLD,
+    local_authorities: LaLookup | None = None,
+) -> JourneyView:
+    """The drawable upstream view (where the item reaching `result.target` comes from)."""
+    return _build(result, result.target, result.origins, True, expand, threshold, local_authorities)
+
+
+def _build(
+    result: ReachResult | UpstreamResult,
+    anchor: ActorRef,
+    entries: list[Reached],
+    upstream: bool,
+    expand: frozenset[str],
+    threshold: int,
+    local_authorities: LaLookup | None,
+) -> JourneyView:
+    actors: dict[str, ActorRef] = {anchor.id: anchor}
+    level: dict[str, int] = {anchor.id: 0}
+    reached = {r.actor.id: r for r in entries}
     hops: dict[str, Hop] = {}
-    for r in result.reached:
+    for r in entries:
         actors[r.actor.id] = r.actor
         level[r.actor.id] = r.hops
-        for depth, hop in enumerate(r.path, start=1):
+        for i, hop in enumerate(r.path):
             hops.setdefault(hop.flow_id, hop)
-            if hop.to_id not in actors:  # on a path but filtered out of the result
-                actors[hop.to_id] = ActorRef(id=hop.to_id, name=hop.to_id, kind="Actor")
-                level[hop.to_id] = depth
+            # a node on the path: its distance from the anchor
+            other, depth = (hop.from_id, r.hops - i) if upstream else (hop.to_id, i + 1)
+            if other not in actors:  # on a path but filtered out of (or not listed in) the result
+                actors[other] = ActorRef(id=other, name=other, kind="Actor")
+                level[other] = depth
     total_nodes = len(actors)
     groups: list[Group] = []
     if total_nodes > threshold:
-        groups = _groups(result, hops, expand)
+        schools = [r.actor.id for r in entries if r.actor.kind == "School"]
+        las = local_authorities(schools) if local_authorities and schools else {}
+        groups = _groups(entries, hops, expand, upstream, las)
         for group in groups:
             for member in group.members:
                 actors.pop(member.actor.id, None)
-                hops.pop(member.path[-1].flow_id, None)
+                hops.pop(_end_hop(member, upstream).flow_id, None)
     cut = 0
     if len(actors) + len(groups) > threshold:
-        keep = sorted(actors, key=lambda a: (level[a], actors[a].name))[: max(1, threshold)]
+        room = max(1, threshold - len(groups))
+        keep = sorted(actors, key=lambda a: (level[a], actors[a].name))[:room]
         cut = len(actors) - len(keep)
         actors = {a: actors[a] for a in keep}
         hops = {k: h for k, h in hops.items() if h.from_id in actors and h.to_id in actors}
@@ -109,7 +171,7 @@ def build_journey(
             title=f"{actor.name} ({key})",
             color=style.node_colour(actor.kind, actor.org_type),
             level=level[actor_id],
-            size=22 if actor_id == result.origin.id else 14,
+            size=22 if actor_id == anchor.id else 14,
         )
     for hop in hops.values():
         net.add_edge(hop.from_id, hop.to_id, **_edge_style(hop.flow_id, hop.evidence, hop))
@@ -123,22 +185,34 @@ def build_journey(
             shape="box",
             level=min(m.hops for m in group.members),
         )
-        for pred, members in _by_predecessor(group).items():
-            if pred in actors:
+        for neighbour, members in _by_neighbour(group, upstream).items():
+            if neighbour in actors:
                 evidence = min((m.evidence for m in members), key=_EVIDENCE_RANK.__getitem__)
-                edge_id = f"group-edge:{pred}:{group.key}"
-                net.add_edge(pred, group.node_id, **_edge_style(edge_id, evidence, None))
+                edge_id = f"group-edge:{neighbour}:{group.key}"
+                ends = (group.node_id, neighbour) if upstream else (neighbour, group.node_id)
+                net.add_edge(*ends, **_edge_style(edge_id, evidence, None))
 
-    info = {a: _actor_info(actors[a], reached.get(a), actors) for a in actors}
-    info.update({g.node_id: _group_info(g) for g in groups})
+    info = {a: _actor_info(actors[a], reached.get(a), actors, upstream) for a in actors}
+    shown = max(5, min(GROUP_MEMBERS_SHOWN, MEMBERS_SHOWN_IN_ALL // max(1, len(groups))))
+    info.update({g.node_id: _group_info(g, shown) for g in groups})
     flows: dict[str, dict[str, Any]] = {k: h.model_dump() for k, h in hops.items()}
-    rows = [_row(r, reached) for r in result.reached[:TABLE_LIMIT]]
+    grouped_as = {m.actor.id: g.title for g in groups for m in g.members}
+    rows = [_row(r, reached, upstream) for r in entries[:TABLE_LIMIT]]
+    for row in rows:
+        row["group"] = grouped_as.get(row["id"], "")
     widest = max(Counter(n.get("level", 0) for n in net.nodes).values(), default=0)
+    hierarchical = widest <= WIDEST_LEVEL
     return JourneyView(
         result=result,
+        anchor=anchor,
+        item=result.item,
+        upstream=upstream,
+        summary=result.summary,
+        total=result.total if isinstance(result, UpstreamResult) else len(entries),
+        listed=len(entries),
         nodes=net.nodes,
         edges=net.edges,
-        options=style.vis_options(hierarchical=widest <= WIDEST_LEVEL),
+        options=style.vis_options(hierarchical, direction="RL" if upstream else "LR"),
         legend=style.legend(keys),
         info=info,
         flows=flows,
@@ -149,22 +223,49 @@ def build_journey(
     )
 
 
-def _groups(result: ReachResult, hops: dict[str, Hop], expand: frozenset[str]) -> list[Group]:
-    """Organisations that pass nothing on, one group per type not asked to be expanded."""
-    senders = {h.from_id for h in hops.values()}
-    by_type: dict[str, list[Reached]] = defaultdict(list)
-    for r in result.reached:
-        key = r.actor.org_type or r.actor.kind
-        if r.actor.id not in senders and r.path and key not in expand:
-            by_type[key].append(r)
-    return [Group(key, members) for key, members in sorted(by_type.items()) if len(members) > 1]
+def _groups(
+    entries: list[Reached],
+    hops: dict[str, Hop],
+    expand: frozenset[str],
+    upstream: bool,
+    las: dict[str, ActorRef],
+) -> list[Group]:
+    """The end points of the drawing, schools by LA and the rest by type, one group per key
+    not asked to be expanded (a "group" of one stays a node)."""
+    inner = {h.to_id for h in hops.values()} if upstream else {h.from_id for h in hops.values()}
+    by_key: dict[str, list[Reached]] = defaultdict(list)
+    titles: dict[str, tuple[str, bool]] = {}
+    for r in entries:
+        if r.actor.id in inner or not r.path:
+            continue
+        la = las.get(r.actor.id) if r.actor.kind == "School" else None
+        if la is not None:
+            key, title, by_la = la.id, f"schools in {la.name}", True
+        else:
+            key = r.actor.org_type or r.actor.kind
+            title, by_la = key.replace("_", " "), False
+        if key in expand:
+            continue
+        by_key[key].append(r)
+        titles[key] = (title, by_la)
+    return [
+        Group(key, titles[key][0], members, titles[key][1])
+        for key, members in sorted(by_key.items(), key=lambda kv: (titles[kv[0]][1], kv[0]))
+        if len(members) > 1
+    ]
 
 
-def _by_predecessor(group: Group) -> dict[str, list[Reached]]:
-    preds: dict[str, list[Reached]] = defaultdict(list)
+def _end_hop(member: Reached, upstream: bool) -> Hop:
+    """The hop that joins an end point to the rest of the drawing."""
+    return member.path[0] if upstream else member.path[-1]
+
+
+def _by_neighbour(group: Group, upstream: bool) -> dict[str, list[Reached]]:
+    out: dict[str, list[Reached]] = defaultdict(list)
     for member in group.members:
-        preds[member.path[-1].from_id].append(member)
-    return preds
+        hop = _end_hop(member, upstream)
+        out[hop.to_id if upstream else hop.from_id].append(member)
+    return out
 
 
 def _edge_style(edge_id: str, evidence: str, hop: Hop | None) -> dict[str, Any]:
@@ -180,7 +281,7 @@ def _edge_style(edge_id: str, evidence: str, hop: Hop | None) -> dict[str, Any]:
 
 
 def _actor_info(
-    actor: ActorRef, reached: Reached | None, actors: dict[str, ActorRef]
+    actor: ActorRef, reached: Reached | None, actors: dict[str, ActorRef], upstream: bool
 ) -> dict[str, Any]:
     info: dict[str, Any] = {
         "id": actor.id,
@@ -190,16 +291,18 @@ def _actor_info(
     if reached:
         info["evidence"] = reached.evidence
         info["hops"] = reached.hops
-        info["via"] = [_name(h.from_id, actors) for h in reached.path[1:]]
+        info["via"] = [_name(i, actors) for i in _via(reached, upstream)]
     return info
 
 
-def _group_info(group: Group) -> dict[str, Any]:
-    shown = sorted(group.members, key=lambda m: m.actor.name)[:GROUP_MEMBERS_SHOWN]
+def _group_info(group: Group, limit: int) -> dict[str, Any]:
+    shown = sorted(group.members, key=lambda m: m.actor.name)[:limit]
     return {
         "id": group.node_id,
         "group": group.key,
         "name": group.label,
+        "title": group.title,
+        "by_la": group.by_la,
         "count": len(group.members),
         "members": [
             {"id": m.actor.id, "name": m.actor.name, "evidence": m.evidence} for m in shown
@@ -207,16 +310,23 @@ def _group_info(group: Group) -> dict[str, Any]:
     }
 
 
-def _row(r: Reached, reached: dict[str, Reached]) -> dict[str, Any]:
-    via = [reached[h.from_id].actor.name if h.from_id in reached else h.from_id for h in r.path]
+def _via(r: Reached, upstream: bool) -> list[str]:
+    """The organisations between the anchor and `r`, in the direction the data moves."""
+    if upstream:
+        return [h.to_id for h in r.path[:-1]]
+    return [h.from_id for h in r.path[1:]]
+
+
+def _row(r: Reached, reached: dict[str, Reached], upstream: bool) -> dict[str, Any]:
+    via = [reached[i].actor.name if i in reached else i for i in _via(r, upstream)]
     return {
         "id": r.actor.id,
         "name": r.actor.name,
         "type": style.node_key(r.actor.kind, r.actor.org_type),
         "evidence": r.evidence,
         "hops": r.hops,
-        "via": via[1:],
-        "flow_id": r.path[-1].flow_id if r.path else None,
+        "via": via,
+        "flow_id": _end_hop(r, upstream).flow_id if r.path else None,
     }
 
 

@@ -1,6 +1,8 @@
-"""The school map view: a school's own subgraph grouped by category (MIS, classroom tools,
-safeguarding, ...). Each category is drawn as a hub between the school and its systems, and
-the same rows are listed in a table underneath.
+"""The school map view: a school's own subgraph grouped by the categories of its own map (the
+seed's five: classroom tools, online / cloud providers, paper records, technology on the school
+estate, third parties; plus safeguarding and the MIS). Each category is drawn as a hub between
+the school and its systems, and the same rows (one per flow drawn) are listed in a table
+underneath, category by category.
 """
 
 from __future__ import annotations
@@ -11,10 +13,22 @@ from typing import Any
 
 from pyvis.network import Network
 
+from graph.model import model
 from graph.results import GraphEdge, GraphNode, Subgraph
 from web import style
 
 NO_CATEGORY = "national and other"
+# the seed's five (slide 11), safeguarding and the MIS, in the model's order
+SCHOOL_MAP_CATEGORIES: list[str] = list(model().school_map_categories)
+CATEGORY_LABELS: dict[str, str] = {
+    "classroom_tools": "classroom tools",
+    "online_cloud_providers": "online / cloud providers",
+    "paper_records": "paper records",
+    "school_estate_technology": "technology on the school estate",
+    "third_parties": "third parties",
+    "safeguarding": "safeguarding",
+    "mis": "MIS (management information system)",
+}
 
 
 @dataclass
@@ -39,12 +53,14 @@ class SchoolMapView:
             "flows": {},
         }
 
+    def label(self, category: str) -> str:
+        return label(category)
+
 
 def build_school_map(graph: Subgraph) -> SchoolMapView:
     """The drawable map: school -> category -> system -> onward recipients."""
     nodes = {n.id: n for n in graph.nodes}
     root = graph.root.id
-    category_of = {n.id: n.category for n in graph.nodes if n.category}
     net = Network(directed=True)
     net.add_node(
         root,
@@ -56,64 +72,92 @@ def build_school_map(graph: Subgraph) -> SchoolMapView:
     )
     rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
     hubs: set[str] = set()
-    for edge in graph.edges:
-        src, dst = nodes.get(edge.from_id), nodes.get(edge.to_id)
-        if src is None or dst is None:
-            continue
-        category = _category(edge, src, dst, category_of, root)
-        rows[category].append(_row(edge, src, dst))
+    drawn: set[str] = {root}
+    for edge, category in categorised(graph):
+        src, dst = nodes[edge.from_id], nodes[edge.to_id]
+        rows[category].append(_row(edge, src, dst, category))
         hub = f"category:{category}"
         if edge.from_id == root:
             if hub not in hubs:
                 hubs.add(hub)
                 net.add_node(
                     hub,
-                    label=category.replace("_", " "),
-                    title=f"category: {category.replace('_', ' ')}",
+                    label=label(category),
+                    title=f"category: {label(category)}",
                     color={"background": "#ffffff", "border": style.category_colour(category)},
                     borderWidth=3,
                     shape="box",
                     level=1,
                 )
                 net.add_edge(root, hub, id=f"hub:{category}", color="#999999", dashes=[2, 4])
-            _add_node(net, dst, category, level=2)
-            net.add_edge(hub, dst.id, id=edge.id, title=edge.kind or edge.type, color="#333333")
+            _add_node(net, drawn, dst, level=2)
+            net.add_edge(hub, dst.id, id=edge.id, title=_title(edge), color="#333333")
         else:
-            _add_node(net, src, category, level=src.depth + 1)
-            _add_node(net, dst, category, level=dst.depth + 1)
-            net.add_edge(src.id, dst.id, id=edge.id, title=edge.kind or edge.type, color="#555555")
-    keys = {style.node_key(n.kind, n.org_type) for n in graph.nodes}
-    legend = style.legend(keys)
+            _add_node(net, drawn, src, level=src.depth + 1)
+            _add_node(net, drawn, dst, level=dst.depth + 1)
+            net.add_edge(src.id, dst.id, id=edge.id, title=_title(edge), color="#555555")
+    keys = {style.node_key(n.kind, n.org_type) for n in graph.nodes if n.id in drawn}
     info = {
         n.id: {"id": n.id, "name": n.name, "type": style.node_key(n.kind, n.org_type)}
         for n in graph.nodes
+        if n.id in drawn
     }
     return SchoolMapView(
         graph=graph,
         nodes=net.nodes,
         edges=net.edges,
         options=style.vis_options(hierarchical=False),
-        legend=legend,
+        legend=style.legend(keys),
         info=info,
-        categories={k: rows[k] for k in sorted(rows, key=lambda c: (c == NO_CATEGORY, c))},
+        categories={k: rows[k] for k in sorted(rows, key=category_order)},
     )
 
 
-def _category(
-    edge: GraphEdge,
-    src: GraphNode,
-    dst: GraphNode,
-    category_of: dict[str, str],
-    root: str,
-) -> str:
-    """The category a row belongs to: the system's own, else the one it came from."""
-    for node_id in (dst.id, src.id):
-        if node_id != root and category_of.get(node_id):
-            return category_of[node_id]
-    return NO_CATEGORY
+def categorised(graph: Subgraph) -> list[tuple[GraphEdge, str]]:
+    """Every drawable row of the map with its category.
+
+    A flow of the school's own map carries the category its row gives it. A flow without one
+    (the supplier catalogue's onward flows, the national layer) inherits the category of the
+    flow that reached its sender, else takes the product's own category, else NO_CATEGORY.
+    Edges are in breadth-first order (by depth), so a sender's category is known first.
+    """
+    nodes = {n.id: n for n in graph.nodes}
+    root = graph.root.id
+    reached_as: dict[str, str] = {}
+    out: list[tuple[GraphEdge, str]] = []
+    edges = [e for e in graph.edges if e.from_id in nodes and e.to_id in nodes]
+    for edge in sorted(edges, key=lambda e: nodes[e.from_id].depth):
+        src, dst = nodes[edge.from_id], nodes[edge.to_id]
+        category = (
+            edge.category
+            or (reached_as.get(src.id) if src.id != root else None)
+            or (dst.category if edge.from_id == root else None)
+            or (src.category if src.id != root else None)
+            or NO_CATEGORY
+        )
+        if category != NO_CATEGORY:
+            reached_as.setdefault(dst.id, category)
+        out.append((edge, category))
+    return out
 
 
-def _add_node(net: Network, node: GraphNode, category: str, level: int) -> None:
+def category_order(category: str) -> tuple[int, str]:
+    """The school-map categories in the model's order, then anything else by name."""
+    if category in SCHOOL_MAP_CATEGORIES:
+        return (SCHOOL_MAP_CATEGORIES.index(category), category)
+    return (len(SCHOOL_MAP_CATEGORIES) + (category == NO_CATEGORY), category)
+
+
+def label(category: str) -> str:
+    return CATEGORY_LABELS.get(category, category.replace("_", " "))
+
+
+def _title(edge: GraphEdge) -> str:
+    return (edge.kind or edge.type).replace("_", " ")
+
+
+def _add_node(net: Network, drawn: set[str], node: GraphNode, level: int) -> None:
+    drawn.add(node.id)
     net.add_node(
         node.id,
         label=node.name if len(node.name) <= 38 else node.name[:37] + "...",
@@ -123,8 +167,10 @@ def _add_node(net: Network, node: GraphNode, category: str, level: int) -> None:
     )
 
 
-def _row(edge: GraphEdge, src: GraphNode, dst: GraphNode) -> dict[str, Any]:
+def _row(edge: GraphEdge, src: GraphNode, dst: GraphNode, category: str) -> dict[str, Any]:
     return {
+        "flow_id": edge.id,
+        "category": category,
         "from_id": src.id,
         "from": src.name,
         "to_id": dst.id,

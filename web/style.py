@@ -110,8 +110,11 @@ def legend(keys: set[str]) -> list[dict[str, str]]:
     return rows
 
 
-def vis_options(hierarchical: bool = True, physics: bool = True) -> dict[str, Any]:
-    """vis-network options: levels left to right; physics (if any) only until it settles."""
+def vis_options(
+    hierarchical: bool = True, physics: bool = True, direction: str = "LR"
+) -> dict[str, Any]:
+    """vis-network options: levels left to right (or right to left: "RL"); physics (if any)
+    only until it settles; the keyboard pans and zooms only while the graph has the focus."""
     options: dict[str, Any] = {
         "nodes": {
             "shape": "dot",
@@ -119,7 +122,11 @@ def vis_options(hierarchical: bool = True, physics: bool = True) -> dict[str, An
             "font": {"size": 14, "color": "#1a1a1a", "background": "rgba(255,255,255,0.85)"},
         },
         "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.6}}, "smooth": False},
-        "interaction": {"hover": True, "keyboard": {"enabled": True}, "navigationButtons": False},
+        "interaction": {
+            "hover": True,
+            "keyboard": {"enabled": True, "bindToWindow": False},
+            "navigationButtons": False,
+        },
         "physics": {
             "enabled": physics,
             "stabilization": {"enabled": True, "iterations": 300, "fit": True},
@@ -129,7 +136,7 @@ def vis_options(hierarchical: bool = True, physics: bool = True) -> dict[str, An
         options["layout"] = {
             "hierarchical": {
                 "enabled": True,
-                "direction": "LR",
+                "direction": direction,
                 "sortMethod": "directed",
                 "levelSeparation": 260,
                 "nodeSpacing": 48,

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query
 
 from api.deps import ExploreDep
 from api.problems import Problem
-from graph.explore import ActorDetail, ItemNode, SearchHit, SourceDetail, Stats
+from graph.explore import ActorDetail, ItemNode, ItemSuggestion, SearchHit, SourceDetail, Stats
 from graph.results import Subgraph
 
 router = APIRouter(tags=["explore"])
@@ -55,6 +55,29 @@ def search(
 def items(explore: ExploreDep) -> list[ItemNode]:
     """Every kind of data the graph knows, in its hierarchy, with GDPR class and NPD tier."""
     return explore.items_tree()
+
+
+@router.get(
+    "/items/suggest",
+    response_model=list[ItemSuggestion],
+    responses=ERRORS,
+    summary="Catalogue items matching what is typed",
+)
+def suggest_items(
+    explore: ExploreDep,
+    q: Annotated[
+        str,
+        Query(
+            max_length=100,
+            description="the start of an item id, or words of its name",
+            examples=["postc"],
+        ),
+    ],
+    limit: Annotated[int, Query(ge=1, le=50)] = 10,
+) -> list[ItemSuggestion]:
+    """A short list for an item picker, best match first (the pages call it as you type);
+    an empty `q` gives an empty list."""
+    return explore.suggest_items(q, limit)
 
 
 @router.get(

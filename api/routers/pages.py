@@ -2,28 +2,79 @@
 
 Thin, like the JSON routers: each page calls the graph services and hands the typed result to
 a builder in `web/`, then renders a template. Not-found and bad-input errors are shown on the
-page itself (with the form), not as JSON. The pages' static files, including vis-network from
-the pyvis package, are served here too, so nothing is fetched from another host.
+page itself (with the form), not as JSON; when Neo4j cannot be reached (or a query times out)
+a page answers a short HTML error page (503 with Retry-After, or 504) through `PageRoute`,
+while the JSON routes keep their problem+json answers. The pages' static files, including
+vis-network from the pyvis package, are served here too, so nothing is fetched from another
+host.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Path, Query
+from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.routing import APIRoute
 
 from api.deps import ExploreDep, JourneysDep
-from graph.errors import EdflowsError, NotFoundError
+from graph.db import QueryTimeout
+from graph.errors import DatabaseUnavailable, EdflowsError, NotFoundError
 from graph.explore import ExploreService
-from web.journey import build_journey
+from graph.journeys import MAX_HOPS_CAP
+from web.journey import build_journey, build_upstream
 from web.releases import build_releases
 from web.render import query, render, static_file
 from web.school_map import build_school_map
 
-router = APIRouter(include_in_schema=False)
+RETRY_AFTER = "5"
+# how many origins an upstream page lists (a national dataset has ~24,000: all of them)
+UPSTREAM_LIMIT = 30000
+
+
+class PageRoute(APIRoute):
+    """A page's route: an unreachable database or a query that timed out is answered with a
+    short HTML page (503 + Retry-After, or 504), not with the API's problem+json."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def page_handler(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except DatabaseUnavailable:
+                html = render(
+                    "unavailable.html",
+                    title="The graph database is not reachable",
+                    detail="The pages read everything from the graph database, which is not "
+                    "answering right now. Try again in a few seconds.",
+                    retry=request.url.path + (f"?{request.url.query}" if request.url.query else ""),
+                )
+                return HTMLResponse(html, 503, headers={"Retry-After": RETRY_AFTER})
+            except QueryTimeout:
+                html = render(
+                    "unavailable.html",
+                    title="That took too long",
+                    detail="The query was cancelled because it ran too long. Narrow it down "
+                    "(fewer hops, a date, a smaller depth) and try again.",
+                    retry=None,
+                )
+                return HTMLResponse(html, 504)
+
+        return page_handler
+
+
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 Text = Annotated[str, Query(max_length=200)]
+
+
+def _shown(exc: EdflowsError) -> EdflowsError:
+    """An error the page shows with its form; the database's own failures go to PageRoute."""
+    if isinstance(exc, DatabaseUnavailable | QueryTimeout):
+        raise exc
+    return exc
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -34,7 +85,7 @@ def start(explore: ExploreDep, q: Text = "") -> HTMLResponse:
         try:
             hits = explore.search(q, 25)
         except EdflowsError as exc:
-            error = exc.message
+            error = _shown(exc).message
     return HTMLResponse(render("start.html", q=q, hits=hits, error=error))
 
 
@@ -48,23 +99,66 @@ def journey(
     include_derived: bool = False,
     expand: Annotated[list[str] | None, Query(max_length=20)] = None,
 ) -> HTMLResponse:
-    form = {"origin": origin, "item": item, "as_of": as_of, "include_derived": include_derived}
+    form: dict[str, Any] = {"origin": origin, "item": item, "as_of": as_of}
+    form["include_derived"] = include_derived
     if not origin and not item:
         form.update(origin="100000", item="pupil.contact.postcode")
     view, error, status = None, None, 200
     if origin and item:
         try:
-            day = _day(as_of)
-            result = journeys.reach(origin, item, include_derived, day)
-            view = build_journey(result, frozenset(expand or []))
+            result = journeys.reach(origin, item, include_derived, _day(as_of))
+            view = build_journey(result, frozenset(expand or []), **_grouping(explore))
         except EdflowsError as exc:
-            error, status = exc.message, 404 if isinstance(exc, NotFoundError) else 422
-    base = query(
-        **{"from": origin, "item": item, "as_of": as_of, "include_derived": include_derived},
-        expand=expand or [],
-    )
+            error, status = _shown(exc).message, _status(exc)
+    params = {"from": origin, "item": item, "as_of": as_of, "include_derived": include_derived}
     page = render(
-        "journey.html", view=view, form=form, error=error, items=_items(explore), expand_base=base
+        "journey.html",
+        view=view,
+        form=form,
+        error=error,
+        upstream=False,
+        page_path="/journey",
+        expand_base="/journey?" + query(**params, expand=expand or []),
+    )
+    return HTMLResponse(page, status_code=status)
+
+
+@router.get("/upstream", response_class=HTMLResponse)
+def upstream(
+    journeys: JourneysDep,
+    explore: ExploreDep,
+    org: Annotated[str, Query(max_length=200)] = "",
+    item: Text = "",
+    as_of: Annotated[str, Query(max_length=10)] = "",
+    include_derived: bool = False,
+    max_hops: Annotated[int, Query(ge=1, le=MAX_HOPS_CAP)] = 10,
+    expand: Annotated[list[str] | None, Query(max_length=20)] = None,
+) -> HTMLResponse:
+    """Where the item reaching `org` comes from: every origin with one path, schools grouped
+    by local authority when there are thousands."""
+    form: dict[str, Any] = {"origin": org, "item": item, "as_of": as_of, "max_hops": max_hops}
+    form["include_derived"] = include_derived
+    if not org and not item:
+        form.update(origin="body:home-office", item="pupil.contact.postcode")
+    view, error, status = None, None, 200
+    if org and item:
+        try:
+            day = _day(as_of)
+            result = journeys.sources_of(
+                org, item, include_derived, day, max_hops, limit=UPSTREAM_LIMIT
+            )
+            view = build_upstream(result, frozenset(expand or []), **_grouping(explore))
+        except EdflowsError as exc:
+            error, status = _shown(exc).message, _status(exc)
+    params = {"org": org, "item": item, "as_of": as_of, "include_derived": include_derived}
+    page = render(
+        "journey.html",
+        view=view,
+        form=form,
+        error=error,
+        upstream=True,
+        page_path="/upstream",
+        expand_base="/upstream?" + query(**params, max_hops=max_hops, expand=expand or []),
     )
     return HTMLResponse(page, status_code=status)
 
@@ -80,7 +174,7 @@ def school_map(
     except NotFoundError as exc:
         return HTMLResponse(render("start.html", q=urn, hits=[], error=exc.message), 404)
     view = build_school_map(graph)
-    return HTMLResponse(render("school.html", view=view, urn=urn, items=_items(explore)))
+    return HTMLResponse(render("school.html", view=view, urn=urn))
 
 
 @router.get("/releases/explore", response_class=HTMLResponse)
@@ -108,10 +202,10 @@ def release_explorer(
             5000,
         )
     except EdflowsError as exc:
-        error, status = exc.message, 404 if isinstance(exc, NotFoundError) else 422
+        error, status = _shown(exc).message, _status(exc)
         page = explore.releases(limit=5000)
     view = build_releases(page, everything)
-    html = render("releases.html", view=view, form=form, error=error, items=_items(explore))
+    html = render("releases.html", view=view, form=form, error=error)
     return HTMLResponse(html, status_code=status)
 
 
@@ -133,6 +227,15 @@ def static(name: Annotated[str, Path(max_length=100)]) -> FileResponse:
     return FileResponse(path, media_type=media_type, headers={"Cache-Control": "max-age=3600"})
 
 
+def _status(exc: EdflowsError) -> int:
+    return 404 if isinstance(exc, NotFoundError) else 422
+
+
+def _grouping(explore: ExploreService) -> dict[str, Any]:
+    """How the journey builders find the local authority of the schools they group."""
+    return {"local_authorities": explore.local_authorities}
+
+
 def _day(text: str) -> date | None:
     if not text:
         return None
@@ -140,14 +243,3 @@ def _day(text: str) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         raise EdflowsError(f"as_of must be a date like 2017-03-01, not {text!r}") from None
-
-
-def _items(explore: ExploreService) -> list[dict[str, str]]:
-    """The catalogue, flat, for the item pickers."""
-    flat: list[dict[str, str]] = []
-    stack = list(reversed(explore.items_tree()))
-    while stack:
-        node = stack.pop()
-        flat.append({"id": node.id, "name": node.name})
-        stack.extend(reversed(node.children))
-    return flat

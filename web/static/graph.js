@@ -1,7 +1,10 @@
 /* edflows: draws the page's graph with vis-network and fills the side panel on click.
    The data comes from the page itself (<script id="graph-data">); an organisation's record
    and sources are fetched from the app's own JSON API (/orgs/{id}). Text is always set with
-   textContent, never parsed as HTML. */
+   textContent, never parsed as HTML.
+   Ready signal (for tests and the benchmark): once the physics has stopped and the click
+   handlers are attached, #graph gets data-state="stable", <body> gets
+   data-graph-ready="true" and window.edflowsGraphReady is true. */
 (function () {
   "use strict";
   var dataEl = document.getElementById("graph-data");
@@ -18,18 +21,6 @@
   }, options);
   window.edflowsNetwork = network;
 
-  function settled() {
-    network.setOptions({ physics: { enabled: false } });
-    container.dataset.state = "stable";
-    var wanted = decodeURIComponent(location.hash.slice(1));
-    if (wanted && data.info[wanted]) { showNode(wanted, true); }
-  }
-  if (options.physics.enabled === false) { network.once("afterDrawing", settled); }
-  network.once("stabilizationIterationsDone", function () {
-    if (container.dataset.state !== "stable") { settled(); }
-  });
-  setTimeout(function () { if (container.dataset.state !== "stable") { settled(); } }, 8000);
-
   network.on("click", function (params) {
     if (params.nodes.length) { showNode(params.nodes[0]); }
     else if (params.edges.length) { showFlow(params.edges[0]); }
@@ -40,6 +31,20 @@
   document.querySelectorAll("[data-flow]").forEach(function (btn) {
     btn.addEventListener("click", function () { showFlow(btn.dataset.flow, true); });
   });
+
+  function settled() {
+    network.setOptions({ physics: { enabled: false } });
+    container.dataset.state = "stable";
+    document.body.dataset.graphReady = "true";
+    window.edflowsGraphReady = true;
+    var wanted = decodeURIComponent(location.hash.slice(1));
+    if (wanted && data.info[wanted]) { showNode(wanted, true); }
+  }
+  if (options.physics.enabled === false) { network.once("afterDrawing", settled); }
+  network.once("stabilizationIterationsDone", function () {
+    if (container.dataset.state !== "stable") { settled(); }
+  });
+  setTimeout(function () { if (container.dataset.state !== "stable") { settled(); } }, 8000);
 
   function el(tag, text, cls) {
     var e = document.createElement(tag);
@@ -108,11 +113,13 @@
   }
 
   function showGroup(info, focus) {
-    var nodes = [el("p", info.count + " organisations that pass nothing on, grouped to keep the drawing usable.")];
+    var what = info.by_la ? info.count + " " + info.title + " (grouped by local authority)"
+      : info.count + " organisations of the type " + info.title;
+    var nodes = [el("p", what + ", drawn as one node to keep the drawing usable.")];
     var base = container.dataset.expandBase;
-    if (base !== undefined) {
+    if (base) {
       var p = el("p");
-      p.append(link("/journey?" + base + "&expand=" + encodeURIComponent(info.group), "Expand this group"));
+      p.append(link(base + "&expand=" + encodeURIComponent(info.group), "Expand this group"));
       nodes.push(p);
     }
     var ul = el("ul");
@@ -121,7 +128,7 @@
       ul.append(li);
     });
     nodes.push(ul);
-    if (info.count > info.members.length) { nodes.push(el("p", "... and " + (info.count - info.members.length) + " more (see the table).", "muted")); }
+    if (info.count > info.members.length) { nodes.push(el("p", "... and " + (info.count - info.members.length) + " more: expand the group to see them all.", "muted")); }
     show(info.name, nodes, focus);
   }
 
