@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from graph.db import Database
+from graph.model import model
 from graph.settings import Settings
 
 pytestmark = pytest.mark.integration
@@ -39,6 +41,65 @@ def test_school_graph_by_depth(api: TestClient, bundled: Database) -> None:
     assert api.get(f"/schools/{DEMO}/graph", params={"depth": 4}).status_code == 422
     missing = api.get("/schools/99999999/graph")
     assert missing.status_code == 404
+
+
+def test_school_map_by_the_maps_own_categories(api: TestClient) -> None:
+    """Every flow of the school's own map carries its row's category, through the API and onto
+    the page, where each sits in its category's table; national flows carry none."""
+    graph = api.get(f"/schools/{DEMO}/graph", params={"depth": 2}).json()
+    own = [e for e in graph["edges"] if e["layer"] == f"school:{DEMO}"]
+    assert {e["category"] for e in own} == set(model().school_map_categories)  # all seven
+    assert all(e["category"] is None for e in graph["edges"] if e["layer"] == "national")
+    mis = next(e for e in own if e["to_id"] == "product:sims" and e["kind"] == "system_use")
+    assert mis["category"] == "mis"
+
+    page = api.get(f"/schools/{DEMO}", params={"depth": 2})
+    assert page.status_code == 200
+    rows_in = {
+        category: set(re.findall(r'data-flow-id="([^"]+)"', body))
+        for category, body in re.findall(
+            r'<table data-category="([^"]+)"[^>]*>(.*?)</table>', page.text, re.S
+        )
+    }
+    assert set(model().school_map_categories) <= set(rows_in)
+    for edge in own:
+        assert edge["id"] in rows_in[edge["category"]], edge["id"]
+    # the same rows as the drawing: one per arrow, the category hubs aside
+    data = re.search(r'<script id="graph-data" type="application/json">(.*?)</script>', page.text)
+    assert data is not None
+    drawn = json.loads(data.group(1))
+    arrows = {e["id"] for e in drawn["edges"] if not e["id"].startswith("hub:")}
+    assert arrows == set().union(*rows_in.values())
+    assert "datalist" not in page.text  # the item picker asks the server as you type
+
+
+def test_item_suggestions(api: TestClient) -> None:
+    first = api.get("/items/suggest", params={"q": "postc"}).json()
+    assert first[0]["id"] == "pupil.contact.postcode" and first[0]["name"] == "Home postcode"
+    assert len(first) <= 10
+    by_words = api.get("/items/suggest", params={"q": "home postcode", "limit": 50}).json()
+    assert "pupil.contact.postcode" in [i["id"] for i in by_words]
+    assert api.get("/items/suggest", params={"q": "pupil.contact.postcode"}).json()[0] == {
+        "id": "pupil.contact.postcode",
+        "name": "Home postcode",
+        "gdpr": first[0]["gdpr"],
+        "npd_tier": first[0]["npd_tier"],
+    }
+    assert api.get("/items/suggest", params={"q": " "}).json() == []
+    assert api.get("/items/suggest", params={"q": "zzzzqqq"}).json() == []
+    assert api.get("/items/suggest", params={"q": "x", "limit": 0}).status_code == 422
+
+
+def test_upstream_page(api: TestClient) -> None:
+    """Where a postcode reaching a local authority comes from: its schools, as a page."""
+    page = api.get("/upstream", params={"org": "la:202", "item": "pupil.contact.postcode"})
+    assert page.status_code == 200
+    assert "Where does <em>Home postcode</em> reaching" in page.text
+    rows = re.findall(r"<tr><td>([^<]+)</td><td>school</td>", page.text)
+    assert len(rows) > 10
+    assert 'id="group-note"' not in page.text  # small: drawn whole
+    missing = api.get("/upstream", params={"org": "la:nowhere", "item": "pupil.contact.postcode"})
+    assert missing.status_code == 404 and 'role="alert"' in missing.text
 
 
 def test_search_is_ranked_and_typo_tolerant(api: TestClient) -> None:
