@@ -124,7 +124,7 @@ def vis_options(
         "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.6}}, "smooth": False},
         "interaction": {
             "hover": True,
-            "keyboard": {"enabled": True, "bindToWindow": False},
+            "keyboard": {"enabled": True, "bindToWindow": False, "autoFocus": False},
             "navigationButtons": False,
         },
         "physics": {

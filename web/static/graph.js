@@ -20,6 +20,23 @@
     nodes: new vis.DataSet(data.nodes), edges: new vis.DataSet(data.edges)
   }, options);
   window.edflowsNetwork = network;
+  // vis-network's own frame takes the keyboard focus (arrow keys pan, +/- zoom while it has
+  // it): it, not the empty container, is now the image with the graph's name
+  var frame = container.querySelector(".vis-network");
+  if (frame) {
+    frame.id = "graph-canvas";
+    frame.setAttribute("role", "img");
+    frame.setAttribute("aria-label", container.getAttribute("aria-label"));
+    frame.setAttribute("aria-describedby", "graph-hint");
+    container.removeAttribute("role");
+    container.removeAttribute("aria-label");
+    container.removeAttribute("aria-describedby");
+    // a click focuses the frame without scrolling the page under the pointer
+    frame.addEventListener("mousedown", function (e) {
+      e.preventDefault();
+      frame.focus({ preventScroll: true });
+    });
+  }
 
   network.on("click", function (params) {
     if (params.nodes.length) { showNode(params.nodes[0]); }
