@@ -15,6 +15,7 @@ CREATE CONSTRAINT load_id IF NOT EXISTS FOR (n:Load) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT map_version_id IF NOT EXISTS FOR (n:MapVersion) REQUIRE n.id IS UNIQUE;
 
 CREATE INDEX school_urn IF NOT EXISTS FOR (n:School) ON (n.urn);
+CREATE INDEX map_version_urn IF NOT EXISTS FOR (n:MapVersion) ON (n.urn);
 CREATE INDEX la_code IF NOT EXISTS FOR (n:LocalAuthority) ON (n.code);
 CREATE INDEX actor_kind IF NOT EXISTS FOR (n:Actor) ON (n.kind);
 CREATE INDEX actor_layer IF NOT EXISTS FOR (n:Actor) ON (n.layer);

@@ -53,20 +53,22 @@ def write_plan(
         _batched(tx, "merge_actor_stubs", stubs, "referenced actors", progress)
         _links(tx, "merge_item_links", item_links, ITEM_LINK_TYPES, "item links", progress)
         _links(tx, "merge_actor_links", actor_links, ACTOR_LINK_TYPES, "links", progress)
-        rows = [_flow_row(f, plan.origin) for f in plan.flows]
-        _batched(tx, "merge_flows", rows, "flows", progress)
+        rows = [flow_row(f, plan.flow_origins.get(f.id, plan.origin)) for f in plan.flows]
+        load_id = f"{plan.origin}#{plan.fingerprint}"
+        flow_rows = rows + plan.flow_rows
+        _batched(tx, "merge_flows", flow_rows, "flows", progress, load_id=load_id)
         if plan.replace_flows:
+            origins = {plan.origin, *plan.flow_origins.values()}
+            origins |= {r["props"]["origin"] for r in plan.flow_rows}
             result = tx.run(
-                query("delete_stale_flows"),
-                origin=plan.origin,
-                keep=[f.id for f in plan.flows],
+                query("delete_stale_flows"), origins=sorted(origins), load_id=load_id
             ).single()
             report.removed_flows = int(result["removed"]) if result else 0
         for name, params in plan.extra_writes:
             tx.run(query(name), params).consume()
         tx.run(
             query("record_load"),
-            id=f"{plan.origin}#{plan.fingerprint}",
+            id=load_id,
             props={"origin": plan.origin, "fingerprint": plan.fingerprint, "path": report.path},
         ).consume()
 
@@ -76,7 +78,7 @@ def write_plan(
             "sources": len({s.id for s in plan.sources}),
             "actors": len({a.id for a in plan.actors}),
             "data items": len({i.id for i in plan.items}),
-            "flows": len({f.id for f in plan.flows}),
+            "flows": len({f.id for f in plan.flows} | {r["id"] for r in plan.flow_rows}),
             "links": len(set(plan.links)),
         }
     )
@@ -103,11 +105,16 @@ def _no_progress(stage: str, done: int, total: int) -> None:
 
 
 def _batched(
-    tx: ManagedTransaction, name: str, rows: list[dict[str, Any]], stage: str, progress: Progress
+    tx: ManagedTransaction,
+    name: str,
+    rows: list[dict[str, Any]],
+    stage: str,
+    progress: Progress,
+    **params: Any,
 ) -> None:
     text = query(name)
     for start in range(0, len(rows), BATCH):
-        tx.run(text, rows=rows[start : start + BATCH]).consume()
+        tx.run(text, rows=rows[start : start + BATCH], **params).consume()
         progress(stage, min(start + BATCH, len(rows)), len(rows))
 
 
@@ -134,6 +141,7 @@ def _check_references(tx: ManagedTransaction, plan: LoadPlan) -> None:
     in_plan_actors = {a.id for a in plan.actors} | {a.id for a in plan.stubs}
     wanted_actors = {f.source_actor for f in plan.flows} | {f.target_actor for f in plan.flows}
     wanted_actors |= {end for t, a, b in plan.links if t in ACTOR_LINK_TYPES for end in (a, b)}
+    wanted_actors |= {r[end] for r in plan.flow_rows for end in ("source_actor", "target_actor")}
     _missing(tx, "missing_actors", wanted_actors - in_plan_actors, "actor")
 
     in_plan_sources = {s.id for s in plan.sources}
@@ -144,11 +152,14 @@ def _check_references(tx: ManagedTransaction, plan: LoadPlan) -> None:
         wanted_sources.update(item.source_ids)
     for flow in plan.flows:
         wanted_sources.update(flow.source_ids)
+    for row in plan.flow_rows:
+        wanted_sources.update(row["props"].get("source_ids", []))
     _missing(tx, "missing_sources", wanted_sources - in_plan_sources, "source")
 
     in_plan_items = {i.id for i in plan.items}
     wanted_items = {item for f in plan.flows for item in f.items}
     wanted_items |= {i for f in plan.flows for c in f.claims for i in c.items}
+    wanted_items |= {i for r in plan.flow_rows for i in r["props"].get("items", [])}
     wanted_items |= {end for t, a, b in plan.links if t in ITEM_LINK_TYPES for end in (a, b)}
     _missing(tx, "missing_items", wanted_items - in_plan_items, "data item")
 
@@ -216,7 +227,9 @@ def _actor_row(actor: ActorRecord) -> dict[str, Any]:
     }
 
 
-def _flow_row(flow: FlowRecord, origin: str) -> dict[str, Any]:
+def flow_row(flow: FlowRecord, origin: str) -> dict[str, Any]:
+    """The row merge_flows.cypher writes for `flow` (loaders may build copies of it: see
+    LoadPlan.flow_rows)."""
     props = flow.model_dump(
         mode="json", exclude={"claims", "props", "source_actor", "target_actor"}
     )

@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from graph.errors import EdflowsError
 from graph.model import ActorRecord, FlowRecord, ItemRecord, SourceRecord
@@ -87,6 +88,12 @@ class LoadPlan:
     flows: list[FlowRecord] = field(default_factory=list)
     links: list[tuple[str, str, str]] = field(default_factory=list)  # (rel type, from id, to id)
     replace_flows: bool = True
+    # a flow's origin when it is not `origin` (a file of many schools' maps gives each school's
+    # flows that school's own origin, so a later single-school load replaces them)
+    flow_origins: dict[str, str] = field(default_factory=dict)
+    # flows already in the writer's row form (graph.writer.flow_row), for bulk loaders that
+    # validate a row content once and copy it to many schools; each names its own origin
+    flow_rows: list[dict[str, Any]] = field(default_factory=list)
     fingerprint: str = ""
     extra_writes: list[tuple[str, dict[str, object]]] = field(default_factory=list)
     # which written counts the report shows (a loader that also writes the curated catalogue

@@ -19,6 +19,7 @@ from loaders.local_authorities import plan_local_authorities
 from loaders.npd_catalogue import plan_npd_catalogue
 from loaders.releases import plan_releases
 from loaders.school_map import plan_school_map
+from loaders.school_maps import plan_school_maps
 from loaders.schools import plan_schools
 from loaders.suppliers import plan_suppliers
 
@@ -32,6 +33,7 @@ LOADERS: dict[str, str] = {
     "releases": "a register of NPD releases and shares (CSV; --mapping for other layouts)",
     "suppliers": "the supplier catalogue: curated YAML (default) or products.csv",
     "school-map": "a school's own data map, CSV or YAML (--urn URN)",
+    "school-maps": "many schools' data maps in one CSV (a `urn` column plus the map's columns)",
 }
 
 
@@ -72,6 +74,8 @@ def _plan(
         known = set(db.read("list_actor_ids")[0]["ids"])
         plan, report, _ = plan_school_map(path, options.get("urn"), known)
         return plan, report
+    if name == "school-maps":
+        return plan_school_maps(path, set(db.read("list_actor_ids")[0]["ids"]))
     mapping = options.get("mapping")
     return plan_releases(path, Path(mapping) if mapping else None)
 

@@ -54,6 +54,7 @@ FIELDS = [
     "source_url",
     "source_title",
     "source_date",
+    "source_kind",
     "quote",
 ]
 REQUIRED = ["recipient", "source_title"]
@@ -299,7 +300,7 @@ def _source(path: Path, line: int, f: dict[str, str]) -> SourceRecord:
     url = f["source_url"] or None
     key = url or f["source_title"]
     host = urlparse(url).netloc.removeprefix("www.") if url else ""
-    kind = KIND_BY_HOST.get(host, "news" if url else "unverified")
+    kind = f.get("source_kind") or KIND_BY_HOST.get(host, "news" if url else "unverified")
     date = f["source_date"] or None
     try:
         return SourceRecord(
@@ -311,7 +312,7 @@ def _source(path: Path, line: int, f: dict[str, str]) -> SourceRecord:
         )
     except ValidationError as exc:
         err = exc.errors()[0]
-        column = {"date": "source_date", "url": "source_url"}.get(
+        column = {"date": "source_date", "url": "source_url", "kind": "source_kind"}.get(
             str(err["loc"][0]), "source_title"
         )
         raise LoadError(path, f"bad source: {err['msg']}.", line=line, column=column) from None

@@ -22,6 +22,7 @@ from pydantic import Field, ValidationError, field_validator
 
 from graph.model import (
     Claim,
+    EvidenceKind,
     FlowRecord,
     Purpose,
     Record,
@@ -34,6 +35,7 @@ from loaders.common import (
     LoadError,
     LoadPlan,
     LoadReport,
+    Row,
     fingerprint,
     read_table,
     require_columns,
@@ -59,6 +61,7 @@ COLUMNS = [
     "viewers",
     "onward",
     "evidence",
+    "evidence_kind",
 ]
 LIST_COLUMNS = {"items", "subjects", "purposes", "viewers", "onward"}
 REQUIRED = ["system", "product", "category", "items", "lawful_basis", "evidence"]
@@ -86,6 +89,9 @@ class MapRow(Record):
     viewers: list[str] = Field(default_factory=list)
     onward: list[str] = Field(default_factory=list)
     evidence: str = Field(min_length=3)
+    # what the evidence is: the school's own statement unless said otherwise ("synthetic" marks
+    # the benchmark's generated maps)
+    evidence_kind: EvidenceKind = "school_statement"
 
     @field_validator("product", "onward", mode="before")
     @classmethod
@@ -112,6 +118,12 @@ def read_school_map(path: Path, urn: str | None, catalogue: Catalogue) -> School
     school_map.digest = fingerprint(path.read_bytes())
     if not school_map.rows:
         raise LoadError(path, "the map has no rows.")
+    check_map_rows(path, school_map, catalogue)
+    return school_map
+
+
+def check_map_rows(path: Path, school_map: SchoolMap, catalogue: Catalogue) -> None:
+    """Check every row's items against the catalogue and its Article 9 condition; notes."""
     for line, row in school_map.rows:
         catalogue.check_ids(path, row.items, line, "items")
         special = [i for i in row.items if _gdpr(catalogue, i) == "special_category"]
@@ -127,7 +139,6 @@ def read_school_map(path: Path, urn: str | None, catalogue: Catalogue) -> School
             )
         if any(i.startswith("pupil.biometric") for i in row.items):
             school_map.notes.append(f"{row.system}: {BIOMETRIC_NOTE}")
-    return school_map
 
 
 def plan_school_map(
@@ -149,8 +160,22 @@ def plan_school_map(
     if school_map.example:
         report.notes.append("this map is marked as an EXAMPLE, not a real school's")
     plan = LoadPlan(origin=f"school-map:{school_map.urn}", fingerprint=school_map.digest)
+    version = add_school_map(plan, school_map, path, known_actors)
+    plan.extra_writes.append(("record_map_versions", {"maps": [version]}))
+    return plan, report, school_map
+
+
+def add_school_map(
+    plan: LoadPlan, school_map: SchoolMap, path: Path, known_actors: set[str]
+) -> dict[str, Any]:
+    """Add one school's map to `plan` (its sources and flows, origin `school-map:<urn>`) and
+    return the row that records this version of the map."""
+    origin = f"school-map:{school_map.urn}"
+    school_id = f"school:{school_map.urn}"
     layer = f"school:{school_map.urn}"
     seen_ids: set[str] = set()
+    source_ids: set[str] = set()
+    first_flow = len(plan.flows)
     for line, row in school_map.rows:
         for target in [row.product, *row.onward]:
             if target not in known_actors:
@@ -165,13 +190,19 @@ def plan_school_map(
                     else "Load the supplier catalogue, or use an id from `edflows search`.",
                 )
         source = SourceRecord(
-            id=f"school-{school_map.urn}-{fingerprint(row.evidence.encode())[:10]}",
+            id=f"school-{school_map.urn}-{fingerprint(row.evidence.encode())[:10]}"
+            + ("-synthetic" if row.evidence_kind == "synthetic" else ""),
             title=row.evidence,
-            kind="school_statement",
-            note=f"Stated in the data map of school URN {school_map.urn}"
-            + (" (an EXAMPLE map)" if school_map.example else ""),
+            kind=row.evidence_kind,
+            note=(
+                f"SYNTHETIC data map for school URN {school_map.urn}: not a statement by the school"
+                if row.evidence_kind == "synthetic"
+                else f"Stated in the data map of school URN {school_map.urn}"
+                + (" (an EXAMPLE map)" if school_map.example else "")
+            ),
         )
-        if source.id not in {s.id for s in plan.sources}:
+        if source.id not in source_ids:
+            source_ids.add(source.id)
             plan.sources.append(source)
         claim = Claim(source=source.id, locator=f"{path.name} line {line}" if line else path.name)
         flow_id = f"flow:school-{school_map.urn}:{slug(row.system)}"
@@ -224,20 +255,17 @@ def plan_school_map(
                     **common,
                 )
             )
+    if origin != plan.origin:
+        flow_ids = {f.id for f in plan.flows[first_flow:]}
+        plan.flow_origins.update({flow_id: origin for flow_id in flow_ids})
     version_rows = [row.model_dump(exclude_none=True) for _, row in school_map.rows]
-    plan.extra_writes.append(
-        (
-            "record_map_version",
-            {
-                "id": f"school-map:{school_map.urn}:{school_map.digest}",
-                "urn": school_map.urn,
-                "digest": school_map.digest,
-                "path": str(path),
-                "rows_json": json.dumps(version_rows, sort_keys=True),
-            },
-        )
-    )
-    return plan, report, school_map
+    return {
+        "id": f"school-map:{school_map.urn}:{school_map.digest}",
+        "urn": school_map.urn,
+        "digest": school_map.digest,
+        "path": str(path),
+        "rows_json": json.dumps(version_rows, sort_keys=True),
+    }
 
 
 def blank_template(fmt: str) -> str:
@@ -284,7 +312,7 @@ def _read_yaml(path: Path, urn: str | None) -> SchoolMap:
         line = line_of(entry)
         data = strip_lines(entry)
         check_text_fields(path, _text_fields(line, data))
-        rows.append((line, _row(path, line, data)))
+        rows.append((line, parse_row(path, line, data)))
     return SchoolMap(urn=urn, rows=rows, title=raw.get("title"), example=bool(raw.get("example")))
 
 
@@ -295,18 +323,24 @@ def _read_csv(path: Path, urn: str | None) -> SchoolMap:
         raise LoadError(path, "a CSV map needs --urn URN.")
     rows: list[tuple[int | None, MapRow]] = []
     for row in table:
-        data: dict[str, Any] = {}
-        for column in COLUMNS:
-            value = row.get(column)
-            if column in LIST_COLUMNS:
-                data[column] = [v.strip() for v in value.split(";") if v.strip()]
-            elif value:
-                data[column] = value
-        rows.append((row.line, _row(path, row.line, data)))
+        rows.append((row.line, parse_row(path, row.line, csv_row_data(row))))
     return SchoolMap(urn=_urn(path, urn, ""), rows=rows)
 
 
-def _row(path: Path, line: int | None, data: dict[str, Any]) -> MapRow:
+def csv_row_data(row: Row) -> dict[str, Any]:
+    """A CSV row's map fields: list columns split on `;`, empty cells left out."""
+    data: dict[str, Any] = {}
+    for column in COLUMNS:
+        value = row.get(column)
+        if column in LIST_COLUMNS:
+            data[column] = [v.strip() for v in value.split(";") if v.strip()]
+        elif value:
+            data[column] = value
+    return data
+
+
+def parse_row(path: Path, line: int | None, data: dict[str, Any]) -> MapRow:
+    """One validated map row; a bad value is a LoadError naming its line and column."""
     try:
         return MapRow.model_validate(data)
     except ValidationError as exc:
