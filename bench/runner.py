@@ -172,7 +172,17 @@ def measure_load(db: Database, shared: Path, folder: Path, baseline_rows: int) -
     rows = plan.flow_rows[:baseline_rows]
     base = run_series(
         "per-row MERGE",
-        [partial(db.write, "bench_merge_flow_row", **r) for r in rows],
+        [
+            partial(
+                db.write,
+                "bench_merge_flow_row",
+                id=r["id"],
+                source_actor=r["source_actor"],
+                target_actor=r["target_actor"],
+                props={**plan.flow_shared[r["shared"]], **r["props"]},
+            )
+            for r in rows
+        ],
     )
     db.write("bench_delete_flows", ids=[r["id"] for r in rows])
     del plan

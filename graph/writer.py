@@ -55,8 +55,14 @@ def write_plan(
         _links(tx, "merge_actor_links", actor_links, ACTOR_LINK_TYPES, "links", progress)
         rows = [flow_row(f, plan.flow_origins.get(f.id, plan.origin)) for f in plan.flows]
         load_id = f"{plan.origin}#{plan.fingerprint}"
+        text = query("merge_flows")
         flow_rows = rows + plan.flow_rows
-        _batched(tx, "merge_flows", flow_rows, "flows", progress, load_id=load_id)
+        for start in range(0, len(flow_rows), BATCH):
+            batch = flow_rows[start : start + BATCH]
+            keys = {r.get("shared", "") for r in batch}
+            shared = {k: plan.flow_shared.get(k, {}) for k in keys}
+            tx.run(text, rows=batch, shared=shared, load_id=load_id).consume()
+            progress("flows", min(start + BATCH, len(flow_rows)), len(flow_rows))
         if plan.replace_flows:
             origins = {plan.origin, *plan.flow_origins.values()}
             origins |= {r["props"]["origin"] for r in plan.flow_rows}
@@ -159,7 +165,7 @@ def _check_references(tx: ManagedTransaction, plan: LoadPlan) -> None:
     in_plan_items = {i.id for i in plan.items}
     wanted_items = {item for f in plan.flows for item in f.items}
     wanted_items |= {i for f in plan.flows for c in f.claims for i in c.items}
-    wanted_items |= {i for r in plan.flow_rows for i in r["props"].get("items", [])}
+    wanted_items |= {i for props in plan.flow_shared.values() for i in props.get("items", [])}
     wanted_items |= {end for t, a, b in plan.links if t in ITEM_LINK_TYPES for end in (a, b)}
     _missing(tx, "missing_items", wanted_items - in_plan_items, "data item")
 
@@ -247,4 +253,5 @@ def flow_row(flow: FlowRecord, origin: str) -> dict[str, Any]:
         "source_actor": flow.source_actor,
         "target_actor": flow.target_actor,
         "props": _clean(props),
+        "shared": "",
     }

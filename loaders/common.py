@@ -92,8 +92,12 @@ class LoadPlan:
     # flows that school's own origin, so a later single-school load replaces them)
     flow_origins: dict[str, str] = field(default_factory=dict)
     # flows already in the writer's row form (graph.writer.flow_row), for bulk loaders that
-    # validate a row content once and copy it to many schools; each names its own origin
+    # validate a row content once and copy it to many schools; each names its own origin. A
+    # row's `shared` key names properties in `flow_shared` that many rows have in common: they
+    # are sent once per batch and held once in the transaction, which keeps a national load
+    # within Neo4j's transaction memory.
     flow_rows: list[dict[str, Any]] = field(default_factory=list)
+    flow_shared: dict[str, dict[str, Any]] = field(default_factory=dict)
     fingerprint: str = ""
     extra_writes: list[tuple[str, dict[str, object]]] = field(default_factory=list)
     # which written counts the report shows (a loader that also writes the curated catalogue

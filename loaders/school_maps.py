@@ -53,6 +53,7 @@ class _Shape:
 
     system: str
     flows: list[dict[str, Any]]  # flow_row()s built for TEMPLATE_URN
+    shared: list[str]  # per flow: its key in LoadPlan.flow_shared
     claim: dict[str, Any]
     source: SourceRecord
     version_json: str
@@ -84,6 +85,10 @@ def plan_school_maps(path: Path, known_actors: set[str]) -> tuple[LoadPlan, Load
         shape = shapes.get(key)
         if shape is None:
             shape = shapes[key] = _shape(path, row, catalogue, known_actors)
+            shape.shared = [f"{len(shapes)}:{j}" for j in range(len(shape.flows))]
+            for shared_key, flow in zip(shape.shared, shape.flows, strict=True):
+                props = {k: v for k, v in flow["props"].items() if k not in PER_FLOW}
+                plan.flow_shared[shared_key] = props
         by_urn[urn].append((row, shape))
     if not by_urn:
         raise LoadError(path, "the file has no rows.")
@@ -118,6 +123,7 @@ def _shape(path: Path, row: Row, catalogue: Any, known_actors: set[str]) -> _Sha
     return _Shape(
         system=map_row.system,
         flows=flows,
+        shared=[],
         claim=claim,
         source=scratch.sources[0],
         version_json=json.dumps(map_row.model_dump(exclude_none=True), sort_keys=True),
@@ -152,19 +158,18 @@ def _add_school(plan: LoadPlan, path: Path, urn: str, rows: list[tuple[Row, _Sha
             )
         claim = dict(shape.claim, source=source_id, locator=f"{path.name} line {row.line}")
         claims_json = json.dumps([claim], sort_keys=True, ensure_ascii=False)
-        for template in shape.flows:
-            props = {k: v for k, v in template["props"].items() if k not in PER_FLOW}
+        for template, shared_key in zip(shape.flows, shape.shared, strict=True):
             flow_id = template["id"].replace(
                 f"flow:school-{TEMPLATE_URN}:", f"flow:school-{urn}:", 1
             )
-            props.update(
-                id=flow_id,
-                layer=f"school:{urn}",
-                origin=f"school-map:{urn}",
-                urn=urn,
-                claims_json=claims_json,
-                source_ids=[source_id],
-            )
+            props = {
+                "id": flow_id,
+                "layer": f"school:{urn}",
+                "origin": f"school-map:{urn}",
+                "urn": urn,
+                "claims_json": claims_json,
+                "source_ids": [source_id],
+            }
             source_actor = template["source_actor"]
             if source_actor == template_school:
                 source_actor = f"school:{urn}"
@@ -174,6 +179,7 @@ def _add_school(plan: LoadPlan, path: Path, urn: str, rows: list[tuple[Row, _Sha
                     "source_actor": source_actor,
                     "target_actor": template["target_actor"],
                     "props": props,
+                    "shared": shared_key,
                 }
             )
     plan.sources += list(sources.values())
