@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pairs", type=int, default=200, help="random (school, item) pairs")
     parser.add_argument("--baseline-rows", type=int, default=2000, help="rows for per-row MERGE")
     parser.add_argument("--naive-timeout", type=float, default=2.0, help="seconds per naive query")
-    parser.add_argument("--heap", default="4g")
+    parser.add_argument("--heap", default="8g", help="Neo4j heap (BENCHMARKS.md: why 8g)")
     parser.add_argument("--pagecache", default="2g")
     parser.add_argument("--skip-page", action="store_true", help="no browser measurement")
     parser.add_argument("-o", "--output", help="JSON file (default .edflows/bench/results-*.json)")
@@ -268,7 +268,7 @@ def measure_reach(
                 item_tier=index.tier(pair.item),
                 layers=_layers_for(start),
             )
-            naive_sets[k] = {r["id"] for r in rows}
+            naive_sets[k] = {r["ids"][-1] for r in rows}
 
         return call
 
