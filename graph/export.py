@@ -31,6 +31,7 @@ from graph.queries import query
 FORMAT = "edflows-graph"
 VERSION = 1
 KEY_LABELS = ("Actor", "DataItem", "Source", "Load", "MapVersion")
+PRIVATE_LABELS = {"Token", "AuditEntry"}  # never exported, never imported
 BATCH = 5000
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -72,6 +73,14 @@ def import_graph(db: Database, data: dict[str, Any], replace: bool = False) -> d
     """Restore a JSON export into an empty database (or, with `replace`, after emptying it)."""
     if data.get("format") != FORMAT or data.get("version") != VERSION:
         raise EdflowsError(f"not an edflows graph export (format {FORMAT}, version {VERSION})")
+    for node in data["nodes"]:
+        labels = set(node.get("labels") or [])
+        if labels & PRIVATE_LABELS or not labels & set(KEY_LABELS):
+            raise EdflowsError(
+                f"a node with labels {sorted(labels)} cannot be imported",
+                "An export holds actors, data items, sources, loads and map versions only; "
+                "tokens and the audit trail are never imported.",
+            )
     if db.read("count_nodes")[0]["nodes"]:
         if not replace:
             raise EdflowsError(
