@@ -15,7 +15,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.deps import DbDep
 from api.problems import Problem
-from graph.errors import Forbidden, Unauthorized
+from graph.errors import Forbidden, InvalidInput, Unauthorized
 from graph.tokens import TokenInfo, authenticate
 from loaders.guard import check_structure
 
@@ -59,7 +59,12 @@ async def refuse_pupil_data(request: Request) -> None:
         data = await request.json()
     except ValueError:
         return  # not JSON: the body's own validation answers with a 422
-    check_structure("request body", data)
+    except RecursionError:
+        raise InvalidInput("the request body is nested too deeply") from None
+    try:
+        check_structure("request body", data)
+    except RecursionError:
+        raise InvalidInput("the request body is nested too deeply") from None
 
 
 WRITE_ERRORS: dict[int | str, dict[str, Any]] = {

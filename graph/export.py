@@ -23,6 +23,8 @@ from xml.sax.saxutils import quoteattr as _quoteattr
 from neo4j import ManagedTransaction
 from neo4j.time import Date, DateTime, Duration, Time
 
+from graph import audit
+from graph.audit import CLI
 from graph.db import Database
 from graph.errors import EdflowsError
 from graph.journeys import JourneyService, _layers_for
@@ -32,6 +34,7 @@ FORMAT = "edflows-graph"
 VERSION = 1
 KEY_LABELS = ("Actor", "DataItem", "Source", "Load", "MapVersion")
 PRIVATE_LABELS = {"Token", "AuditEntry"}  # never exported, never imported
+IMPORT_SUMMARY = "import: after counts the nodes and relationships restored from the export"
 BATCH = 5000
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -115,6 +118,9 @@ def import_graph(db: Database, data: dict[str, Any], replace: bool = False) -> d
             )
             for start in range(0, len(rows), BATCH):
                 tx.run(text, rows=rows[start : start + BATCH]).consume()
+        counts = {"nodes": len(node_rows), "relationships": len(data["relationships"])}
+        after = {**counts, "root": data.get("root"), "replaced": replace}
+        audit.record(tx, CLI, "import", "graph", None, after, summary=IMPORT_SUMMARY)
 
     db.write_tx(work)
     return {"nodes": len(node_rows), "relationships": len(data["relationships"])}

@@ -293,10 +293,36 @@ def _read_yaml(path: Path, urn: str | None, content: bytes) -> SchoolMap:
     except UnicodeDecodeError as exc:
         bad_line = content[: exc.start].count(b"\n") + 1
         raise LoadError(path, f"not valid UTF-8 (byte {exc.start}).", line=bad_line) from exc
-    raw = read_yaml(path, text)
+    _refuse_aliases(path, text)
+    try:
+        raw = read_yaml(path, text)
+        if not isinstance(raw, dict) or "rows" not in raw:
+            raise LoadError(path, "expected a mapping with `urn` and `rows`.", line=1)
+        check_structure(path, raw)
+    except RecursionError:
+        raise LoadError(path, "the map is nested too deeply to be a school map.") from None
+    return _school_map(path, urn, raw)
+
+
+def _refuse_aliases(path: Path, text: str) -> None:
+    """A map has no use for YAML anchors and aliases, and they can blow up (`*a` repeated)."""
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                mark = event.start_mark
+                raise LoadError(
+                    path,
+                    "YAML anchors and aliases (&name, *name) are not allowed in a school map.",
+                    line=mark.line + 1 if mark else None,
+                    hint="Write each row out in full.",
+                )
+    except yaml.YAMLError:
+        return  # a syntax error: read_yaml reports it with its line and column
+
+
+def _school_map(path: Path, urn: str | None, raw: dict[str, Any]) -> SchoolMap:
     if not isinstance(raw, dict) or "rows" not in raw:
         raise LoadError(path, "expected a mapping with `urn` and `rows`.", line=1)
-    check_structure(path, raw)
     if not isinstance(raw.get("rows") or [], list):
         raise LoadError(path, "`rows` must be a list of systems.", line=line_of(raw))
     file_urn = str(raw.get("urn") or "").strip()

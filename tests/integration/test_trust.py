@@ -305,6 +305,21 @@ def test_a_bad_map_is_a_422_with_line_and_column_and_leaves_no_trace(
         content="hello",
     )
     assert other.status_code == 422
+    # YAML aliases (a "billion laughs" bomb) and absurd nesting are refused, not expanded
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+    bomb += "urn: '100001'\nrows: [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+    aliased = client.put(
+        f"/schools/{URN_B}/map",
+        headers={**school, "Content-Type": "application/yaml"},
+        content=bomb,
+    )
+    assert aliased.status_code == 422 and "aliases" in aliased.json()["detail"]
+    deep = client.put(
+        f"/schools/{URN_B}/map",
+        headers={**school, "Content-Type": "application/json"},
+        content='{"urn": "100001", "rows": ' + "[" * 5000 + "]" * 5000 + "}",
+    )
+    assert deep.status_code == 422, deep.text
     assert snapshot(graph) == before
 
 
