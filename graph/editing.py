@@ -71,7 +71,7 @@ def replace_school_map(
 ) -> tuple[LoadReport, str]:
     """Replace a school's map with an uploaded YAML or JSON map (the loader's own rules)."""
     if token.role != "school" or token.urn != urn:
-        raise Forbidden(_school_only(token, urn, "map"))
+        raise Forbidden(_school_only(token, urn, "change the map"))
     if not db.read("get_school", urn=urn):
         raise NotFoundError("school", urn)
     from loaders.school_map import plan_school_map
@@ -83,7 +83,7 @@ def replace_school_map(
 
 
 def add_flow(db: Database, token: TokenInfo, body: FlowIn) -> Change:
-    layer = _layer_for(token, body.urn, "add this flow")
+    layer = _layer_for(token, body.urn, "add a flow")
     fields = body.model_dump(exclude={"urn", "props"})
     try:
         record = FlowRecord.model_validate({**fields, "layer": layer})
@@ -111,7 +111,7 @@ def retire_flow(db: Database, token: TokenInfo, flow_id: str, body: RetireIn) ->
         before = _flow(tx, flow_id)
         if before is None:
             raise NotFoundError("flow", flow_id)
-        _layer_for(token, _urn_of(str(before.get("layer") or NATIONAL)), "retire this flow")
+        _layer_for(token, _urn_of(str(before.get("layer") or NATIONAL)), "retire a flow")
         if before.get("retired"):
             raise Conflict(f"the flow {flow_id!r} is already retired")
         valid_from = before.get("valid_from")
@@ -168,13 +168,18 @@ def _layer_for(token: TokenInfo, urn: str | None, what: str) -> str:
         raise Forbidden(_school_only(token, urn, what))
     if token.role == "editor":
         return NATIONAL
-    raise Forbidden(f"a {token.role} token cannot {what} in the national layer; it needs an editor")
+    raise Forbidden(
+        f"a {token.role} token cannot {what} in the national layer; that needs an editor token"
+    )
 
 
 def _school_only(token: TokenInfo, urn: str, what: str) -> str:
     if token.role == "school":
-        return f"this token is for URN {token.urn}; it cannot {what} of URN {urn}"
-    return f"only URN {urn}'s own school token can {what}; this is an {token.role} token"
+        return f"this token is for URN {token.urn}; it cannot {what} for URN {urn}"
+    return (
+        f"only a school token of URN {urn} can {what} for that school; "
+        f"this is an {token.role} token"
+    )
 
 
 def _urn_of(layer: str) -> str | None:

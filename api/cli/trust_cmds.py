@@ -82,7 +82,11 @@ def audit_cmd(args: argparse.Namespace) -> int:
     for e in page.entries:
         who = f"{e.actor} ({e.role})" if e.role else e.actor
         print(f"{e.at[:19]}  {who:<32} {e.action:<18} {e.target}")
-        if e.summary is None:
+        if isinstance(e.before, dict) and isinstance(e.after, dict) and e.summary is None:
+            keys = sorted(k for k in {*e.before, *e.after} if e.before.get(k) != e.after.get(k))
+            changes = [f"{k}: {e.before.get(k)!r} -> {e.after.get(k)!r}" for k in keys]
+            print(f"    changed: {_short('; '.join(changes) or 'nothing')}")
+        elif e.summary is None:
             print(f"    before: {_short(e.before)}")
             print(f"    after:  {_short(e.after)}")
         else:
@@ -95,5 +99,7 @@ def audit_cmd(args: argparse.Namespace) -> int:
 def _short(value: Any, width: int = 160) -> str:
     if isinstance(value, dict):
         value = {k: v for k, v in value.items() if k != "rows"}
-    text = json.dumps(value, sort_keys=True, ensure_ascii=False)
+    text = (
+        value if isinstance(value, str) else json.dumps(value, sort_keys=True, ensure_ascii=False)
+    )
     return text if len(text) <= width else text[: width - 3] + "..."

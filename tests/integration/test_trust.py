@@ -570,6 +570,7 @@ def test_the_cli_creates_lists_and_revokes_tokens_and_shows_the_audit(
         shown = capsys.readouterr().out
         assert "token.create" in shown and "token.revoke" in shown and "source.add" in shown
         assert "cli" in shown and token_id in shown
+        assert "revoked: False -> True" in shown
         assert main(["audit", "--since", "2999-01-01"]) == 0
         assert "No audit entries." in capsys.readouterr().out
         assert main(["audit", "--actor", "loader", "--json", "--limit", "3"]) == 0
