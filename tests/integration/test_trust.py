@@ -306,8 +306,10 @@ def test_a_bad_map_is_a_422_with_line_and_column_and_leaves_no_trace(
     )
     assert other.status_code == 422
     # YAML aliases (a "billion laughs" bomb) and absurd nesting are refused, not expanded
-    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
-    bomb += "urn: '100001'\nrows: [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+    bomb = "l0: &l0 [x, x, x, x, x, x, x, x, x]\n"
+    for level in range(1, 7):
+        bomb += f"l{level}: &l{level} [{', '.join([f'*l{level - 1}'] * 9)}]\n"
+    bomb += "urn: '100001'\nrows: [*l6]\n"
     aliased = client.put(
         f"/schools/{URN_B}/map",
         headers={**school, "Content-Type": "application/yaml"},
