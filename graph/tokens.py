@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field
 from graph import audit
 from graph.audit import Actor
 from graph.db import Database
-from graph.errors import EdflowsError, NotFoundError
+from graph.errors import InvalidInput, NotFoundError
 from graph.queries import query
 
 Role = Literal["school", "editor", "admin"]
@@ -62,11 +62,11 @@ def create_token(
 ) -> IssuedToken:
     """Issue a token (a school token needs the URN of a school in the graph)."""
     if role not in ROLES:
-        raise EdflowsError(f"unknown role {role!r}; roles: {', '.join(ROLES)}")
+        raise InvalidInput(f"unknown role {role!r}; roles: {', '.join(ROLES)}")
     if role == "school" and not urn:
-        raise EdflowsError("a school token needs --urn, the URN of the school it may edit")
+        raise InvalidInput("a school token needs --urn, the URN of the school it may edit")
     if role != "school" and urn:
-        raise EdflowsError(f"only a school token has a URN (this one is {role})")
+        raise InvalidInput(f"only a school token has a URN (this one is {role})")
     if urn and not db.read("get_school", urn=urn):
         raise NotFoundError("school", urn)
     secret = SECRET_PREFIX + secrets.token_urlsafe(32)
