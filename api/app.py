@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import problems
-from api.routers import explore, health, journeys, pages, releases, transparency
+from api.routers import edit, explore, health, journeys, pages, releases, transparency, trust
 from graph.db import Database
 from graph.items import ItemIndexCache
 from graph.settings import Settings, get_settings
@@ -24,6 +24,8 @@ ROUTERS = [
     releases.router,
     pages.router,
     transparency.router,
+    edit.router,
+    trust.router,
 ]
 
 

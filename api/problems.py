@@ -11,7 +11,18 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from graph.db import QueryTimeout
-from graph.errors import DatabaseUnavailable, EdflowsError, NotFoundError
+from graph.errors import (
+    Conflict,
+    DatabaseUnavailable,
+    EdflowsError,
+    Forbidden,
+    InvalidInput,
+    NotFoundError,
+    Unauthorized,
+)
+from graph.writer import MissingReferences
+from loaders.common import LoadError
+from loaders.guard import PupilDataRefused
 
 log = logging.getLogger("edflows.api")
 PROBLEM_JSON = "application/problem+json"
@@ -43,6 +54,37 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(NotFoundError)
     async def not_found(request: Request, exc: NotFoundError) -> JSONResponse:
         return problem(404, "Not Found", exc.message, suggestions=exc.suggestions)
+
+    @app.exception_handler(Unauthorized)
+    async def unauthorized(request: Request, exc: Unauthorized) -> JSONResponse:
+        return problem(401, "Unauthorized", exc.message, headers={"WWW-Authenticate": "Bearer"})
+
+    @app.exception_handler(Forbidden)
+    async def forbidden(request: Request, exc: Forbidden) -> JSONResponse:
+        return problem(403, "Forbidden", exc.message)
+
+    @app.exception_handler(Conflict)
+    async def conflict(request: Request, exc: Conflict) -> JSONResponse:
+        return problem(409, "Conflict", exc.message)
+
+    @app.exception_handler(PupilDataRefused)
+    async def pupil_data(request: Request, exc: PupilDataRefused) -> JSONResponse:
+        log.warning("refused pupil-level data on %s %s", request.method, request.url.path)
+        return problem(422, "Pupil-Level Data Refused", exc.message, suggestions=[exc.detail or ""])
+
+    @app.exception_handler(LoadError)
+    async def bad_input(request: Request, exc: LoadError) -> JSONResponse:
+        where = {"line": exc.line, "column": exc.column}
+        error = {"message": exc.message, **{k: v for k, v in where.items() if v is not None}}
+        return problem(422, "Invalid Input", exc.message, errors=[error])
+
+    @app.exception_handler(MissingReferences)
+    async def missing(request: Request, exc: MissingReferences) -> JSONResponse:
+        return problem(422, "Unknown References", exc.message)
+
+    @app.exception_handler(InvalidInput)
+    async def invalid_input(request: Request, exc: InvalidInput) -> JSONResponse:
+        return problem(422, "Invalid Input", exc.message)
 
     @app.exception_handler(DatabaseUnavailable)
     async def unavailable(request: Request, exc: DatabaseUnavailable) -> JSONResponse:

@@ -25,3 +25,10 @@ CREATE INDEX flow_origin IF NOT EXISTS FOR ()-[f:FLOW]-() ON (f.origin);
 
 CREATE FULLTEXT INDEX name_search IF NOT EXISTS
 FOR (n:Actor|DataItem) ON EACH [n.name, n.aliases_text];
+
+// Trust: write tokens (stored hashed) and the audit trail of every change.
+CREATE CONSTRAINT token_id IF NOT EXISTS FOR (n:Token) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT token_hash IF NOT EXISTS FOR (n:Token) REQUIRE n.hash IS UNIQUE;
+CREATE CONSTRAINT audit_id IF NOT EXISTS FOR (n:AuditEntry) REQUIRE n.id IS UNIQUE;
+CREATE INDEX audit_at IF NOT EXISTS FOR (n:AuditEntry) ON (n.at);
+CREATE INDEX audit_urn IF NOT EXISTS FOR (n:AuditEntry) ON (n.urn);

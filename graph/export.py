@@ -23,6 +23,8 @@ from xml.sax.saxutils import quoteattr as _quoteattr
 from neo4j import ManagedTransaction
 from neo4j.time import Date, DateTime, Duration, Time
 
+from graph import audit
+from graph.audit import CLI
 from graph.db import Database
 from graph.errors import EdflowsError
 from graph.journeys import JourneyService, _layers_for
@@ -31,6 +33,8 @@ from graph.queries import query
 FORMAT = "edflows-graph"
 VERSION = 1
 KEY_LABELS = ("Actor", "DataItem", "Source", "Load", "MapVersion")
+PRIVATE_LABELS = {"Token", "AuditEntry"}  # never exported, never imported
+IMPORT_SUMMARY = "import: after counts the nodes and relationships restored from the export"
 BATCH = 5000
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -72,6 +76,14 @@ def import_graph(db: Database, data: dict[str, Any], replace: bool = False) -> d
     """Restore a JSON export into an empty database (or, with `replace`, after emptying it)."""
     if data.get("format") != FORMAT or data.get("version") != VERSION:
         raise EdflowsError(f"not an edflows graph export (format {FORMAT}, version {VERSION})")
+    for node in data["nodes"]:
+        labels = set(node.get("labels") or [])
+        if labels & PRIVATE_LABELS or not labels & set(KEY_LABELS):
+            raise EdflowsError(
+                f"a node with labels {sorted(labels)} cannot be imported",
+                "An export holds actors, data items, sources, loads and map versions only; "
+                "tokens and the audit trail are never imported.",
+            )
     if db.read("count_nodes")[0]["nodes"]:
         if not replace:
             raise EdflowsError(
@@ -106,6 +118,9 @@ def import_graph(db: Database, data: dict[str, Any], replace: bool = False) -> d
             )
             for start in range(0, len(rows), BATCH):
                 tx.run(text, rows=rows[start : start + BATCH]).consume()
+        counts = {"nodes": len(node_rows), "relationships": len(data["relationships"])}
+        after = {**counts, "root": data.get("root"), "replaced": replace}
+        audit.record(tx, CLI, "import", "graph", None, after, summary=IMPORT_SUMMARY)
 
     db.write_tx(work)
     return {"nodes": len(node_rows), "relationships": len(data["relationships"])}

@@ -3,6 +3,12 @@
 Nodes first (sources, items, actors), relationships after (item links, actor links, flows), in
 batches with `UNWIND $rows`. Every id a record refers to must exist in the plan or already in
 the graph, and every record must name sources that exist: otherwise nothing is written.
+
+Each load also writes ONE audit entry, in the same transaction (one extra write per load, not
+per row): who loaded what (the loader, or the token of an API upload), a summary of before and
+after (flows of this input before; records written, nodes and relationships created, flows
+removed, read from the counters Neo4j already returns) and the file with its checksum. A school
+map is small, so its entry carries the map's rows before and after in full.
 """
 
 from __future__ import annotations
@@ -12,8 +18,10 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from neo4j import ManagedTransaction
+from neo4j import ManagedTransaction, ResultSummary
 
+from graph import audit
+from graph.audit import Actor
 from graph.db import Database
 from graph.errors import EdflowsError
 from graph.model import ActorRecord, FlowRecord, ItemRecord, SourceRecord, first_day, last_day
@@ -32,36 +40,73 @@ class MissingReferences(EdflowsError):
     """Records refer to ids that are neither in the input nor in the graph."""
 
 
+class Counters:
+    """Nodes and relationships created and deleted by a load (from Neo4j's own counters)."""
+
+    def __init__(self) -> None:
+        self.nodes_created = 0
+        self.relationships_created = 0
+        self.relationships_deleted = 0
+
+    def add(self, summary: ResultSummary) -> None:
+        self.nodes_created += summary.counters.nodes_created
+        self.relationships_created += summary.counters.relationships_created
+        self.relationships_deleted += summary.counters.relationships_deleted
+
+
 def write_plan(
-    db: Database, plan: LoadPlan, report: LoadReport, progress: Progress | None = None
-) -> None:
-    """Write `plan` atomically and fill in `report`'s written counts."""
+    db: Database,
+    plan: LoadPlan,
+    report: LoadReport,
+    progress: Progress | None = None,
+    actor: Actor | None = None,
+    action: str = "load",
+) -> str:
+    """Write `plan` atomically, with its audit entry, and fill in `report`'s written counts.
+
+    `actor` is who loads (default `loader:<name>`); returns the audit entry's id."""
     db.apply_schema()
     progress = progress or _no_progress
+    actor = actor or Actor.loader(report.loader)
     item_links = [link for link in plan.links if link[0] in ITEM_LINK_TYPES]
     actor_links = [link for link in plan.links if link[0] in ACTOR_LINK_TYPES]
     unknown = {link[0] for link in plan.links} - ITEM_LINK_TYPES - ACTOR_LINK_TYPES
     if unknown:
         raise ValueError(f"unknown link types {sorted(unknown)}")
 
-    def work(tx: ManagedTransaction) -> None:
-        _check_references(tx, plan)
-        _batched(tx, "merge_sources", [_source_row(s) for s in plan.sources], "sources", progress)
-        _batched(tx, "merge_items", [_item_row(i) for i in plan.items], "items", progress)
-        _batched(tx, "merge_actors", [_actor_row(a) for a in plan.actors], "actors", progress)
+    written = {
+        "sources": len({s.id for s in plan.sources}),
+        "actors": len({a.id for a in plan.actors}),
+        "data items": len({i.id for i in plan.items}),
+        "flows": len({f.id for f in plan.flows} | {r["id"] for r in plan.flow_rows}),
+        "links": len(set(plan.links)),
+    }
+    load_id = f"{plan.origin}#{plan.fingerprint}"
+
+    def work(tx: ManagedTransaction) -> str:
+        counters, flow_counters = Counters(), Counters()
+        check_references(tx, plan)
+        before = _before(tx, plan)
+        sources = [_source_row(s) for s in plan.sources]
+        _batched(tx, "merge_sources", sources, "sources", progress, counters)
+        _batched(tx, "merge_items", [_item_row(i) for i in plan.items], "items", progress, counters)
+        _batched(
+            tx, "merge_actors", [_actor_row(a) for a in plan.actors], "actors", progress, counters
+        )
         stubs = [_actor_row(a) for a in plan.stubs]
-        _batched(tx, "merge_actor_stubs", stubs, "referenced actors", progress)
-        _links(tx, "merge_item_links", item_links, ITEM_LINK_TYPES, "item links", progress)
-        _links(tx, "merge_actor_links", actor_links, ACTOR_LINK_TYPES, "links", progress)
+        _batched(tx, "merge_actor_stubs", stubs, "referenced actors", progress, counters)
+        _links(
+            tx, "merge_item_links", item_links, ITEM_LINK_TYPES, "item links", progress, counters
+        )
+        _links(tx, "merge_actor_links", actor_links, ACTOR_LINK_TYPES, "links", progress, counters)
         rows = [flow_row(f, plan.flow_origins.get(f.id, plan.origin)) for f in plan.flows]
-        load_id = f"{plan.origin}#{plan.fingerprint}"
         text = query("merge_flows")
         flow_rows = rows + plan.flow_rows
         for start in range(0, len(flow_rows), BATCH):
             batch = flow_rows[start : start + BATCH]
             keys = {r.get("shared", "") for r in batch}
             shared = {k: plan.flow_shared.get(k, {}) for k in keys}
-            tx.run(text, rows=batch, shared=shared, load_id=load_id).consume()
+            flow_counters.add(tx.run(text, rows=batch, shared=shared, load_id=load_id).consume())
             progress("flows", min(start + BATCH, len(flow_rows)), len(flow_rows))
         if plan.replace_flows:
             origins = {plan.origin, *plan.flow_origins.values()}
@@ -77,22 +122,40 @@ def write_plan(
             id=load_id,
             props={"origin": plan.origin, "fingerprint": plan.fingerprint, "path": report.path},
         ).consume()
-
-    db.write_tx(work)
-    report.written.update(
-        {
-            "sources": len({s.id for s in plan.sources}),
-            "actors": len({a.id for a in plan.actors}),
-            "data items": len({i.id for i in plan.items}),
-            "flows": len({f.id for f in plan.flows} | {r["id"] for r in plan.flow_rows}),
-            "links": len(set(plan.links)),
+        after: dict[str, Any] = {
+            "written": {k: v for k, v in written.items() if v},
+            "created": {
+                "nodes": counters.nodes_created,
+                "links": counters.relationships_created,
+                "flows": flow_counters.relationships_created,
+            },
+            "flows_updated": written["flows"] - flow_counters.relationships_created,
+            "flows_removed": report.removed_flows,
+            "file": report.path,
+            "checksum": plan.fingerprint,
         }
-    )
+        if plan.audit_rows is not None:
+            after["rows"] = plan.audit_rows
+        return audit.record(
+            tx,
+            actor,
+            action,
+            plan.urn or plan.origin,
+            before,
+            after,
+            urn=plan.urn,
+            load_id=load_id,
+            summary=audit.MAP_SUMMARY if plan.audit_rows is not None else audit.BULK_SUMMARY,
+        )
+
+    entry_id = db.write_tx(work)
+    report.written.update(written)
     for key in [k for k, v in report.written.items() if v == 0]:
         del report.written[key]
     if plan.report_kinds is not None:
         for key in [k for k in report.written if k not in plan.report_kinds]:
             del report.written[key]
+    return entry_id
 
 
 def console_progress(stage: str, done: int, total: int) -> None:
@@ -110,17 +173,32 @@ def _no_progress(stage: str, done: int, total: int) -> None:
     return None
 
 
+def _before(tx: ManagedTransaction, plan: LoadPlan) -> dict[str, Any]:
+    """The audit's "before": how many flows this input had (one indexed count), and for a
+    school map the rows of its previous version."""
+    row = tx.run(query("count_origin_flows"), origin=plan.origin).single()
+    before: dict[str, Any] = {"flows_of_this_input": int(row["flows"]) if row else 0}
+    if plan.urn and plan.audit_rows is not None:
+        previous = tx.run(query("latest_map_rows"), urn=plan.urn).single()
+        before["rows"] = json.loads(previous["rows_json"]) if previous else None
+        before["map_version"] = previous["version"] if previous else None
+    return before
+
+
 def _batched(
     tx: ManagedTransaction,
     name: str,
     rows: list[dict[str, Any]],
     stage: str,
     progress: Progress,
+    counters: Counters | None = None,
     **params: Any,
 ) -> None:
     text = query(name)
     for start in range(0, len(rows), BATCH):
-        tx.run(text, rows=rows[start : start + BATCH], **params).consume()
+        summary = tx.run(text, rows=rows[start : start + BATCH], **params).consume()
+        if counters is not None:
+            counters.add(summary)
         progress(stage, min(start + BATCH, len(rows)), len(rows))
 
 
@@ -131,6 +209,7 @@ def _links(
     allowed: set[str],
     stage: str,
     progress: Progress,
+    counters: Counters,
 ) -> None:
     """Write links one type at a time; the type enters the query text only from `allowed`."""
     for rel_type in sorted({t for t, _, _ in links}):
@@ -139,11 +218,11 @@ def _links(
         text = query(name).replace("REL_TYPE", rel_type)
         rows = [{"from": a, "to": b} for t, a, b in links if t == rel_type]
         for start in range(0, len(rows), BATCH):
-            tx.run(text, rows=rows[start : start + BATCH]).consume()
+            counters.add(tx.run(text, rows=rows[start : start + BATCH]).consume())
             progress(f"{stage} ({rel_type})", min(start + BATCH, len(rows)), len(rows))
 
 
-def _check_references(tx: ManagedTransaction, plan: LoadPlan) -> None:
+def check_references(tx: ManagedTransaction, plan: LoadPlan) -> None:
     in_plan_actors = {a.id for a in plan.actors} | {a.id for a in plan.stubs}
     wanted_actors = {f.source_actor for f in plan.flows} | {f.target_actor for f in plan.flows}
     wanted_actors |= {end for t, a, b in plan.links if t in ACTOR_LINK_TYPES for end in (a, b)}

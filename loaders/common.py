@@ -103,6 +103,9 @@ class LoadPlan:
     # which written counts the report shows (a loader that also writes the curated catalogue
     # and base actors it depends on reports only its own records)
     report_kinds: set[str] | None = None
+    # the audit trail: the school a load concerns, and (small loads only) rows to show in full
+    urn: str | None = None
+    audit_rows: list[dict[str, object]] | None = None
 
     def extend(self, other: LoadPlan) -> None:
         self.sources += other.sources

@@ -42,7 +42,7 @@ from loaders.common import (
     slug,
     suggest,
 )
-from loaders.guard import check_text_fields
+from loaders.guard import check_structure, check_text_fields
 from loaders.yamlfile import line_of, read_yaml, strip_lines
 
 COLUMNS = [
@@ -63,6 +63,8 @@ COLUMNS = [
     "evidence",
     "evidence_kind",
 ]
+MAX_VALUES = 200_000  # a map's values, aliases expanded (the demo map has about 1,500)
+YAML_SUFFIXES = {".yaml", ".yml", ".json"}  # JSON is read as YAML, keeping line numbers
 LIST_COLUMNS = {"items", "subjects", "purposes", "viewers", "onward"}
 REQUIRED = ["system", "product", "category", "items", "lawful_basis", "evidence"]
 BIOMETRIC_NOTE = (
@@ -109,13 +111,21 @@ class SchoolMap:
     notes: list[str] = field(default_factory=list)
 
 
-def read_school_map(path: Path, urn: str | None, catalogue: Catalogue) -> SchoolMap:
-    """Parse and validate a school map (CSV or YAML); errors name the line and column."""
-    if path.suffix.lower() in {".yaml", ".yml"}:
-        school_map = _read_yaml(path, urn)
+def read_school_map(
+    path: Path, urn: str | None, catalogue: Catalogue, content: bytes | None = None
+) -> SchoolMap:
+    """Parse and validate a school map (CSV, YAML or JSON); errors name the line and column.
+
+    `content` (an upload through the API) is read instead of the file; `path` then only names
+    it in messages, and its suffix says the format."""
+    raw = content if content is not None else path.read_bytes()
+    if path.suffix.lower() in YAML_SUFFIXES:
+        school_map = _read_yaml(path, urn, raw)
+    elif content is not None:
+        raise LoadError(path, "an uploaded map must be YAML or JSON.")
     else:
         school_map = _read_csv(path, urn)
-    school_map.digest = fingerprint(path.read_bytes())
+    school_map.digest = fingerprint(raw)
     if not school_map.rows:
         raise LoadError(path, "the map has no rows.")
     check_map_rows(path, school_map, catalogue)
@@ -142,11 +152,13 @@ def check_map_rows(path: Path, school_map: SchoolMap, catalogue: Catalogue) -> N
 
 
 def plan_school_map(
-    path: Path, urn: str | None, known_actors: set[str]
+    path: Path, urn: str | None, known_actors: set[str], content: bytes | None = None
 ) -> tuple[LoadPlan, LoadReport, SchoolMap]:
-    """A plan that replaces the school's map; `known_actors` are the graph's actor ids."""
+    """A plan that replaces the school's map; `known_actors` are the graph's actor ids.
+
+    `content`: the map's bytes when it was uploaded rather than read from `path`."""
     catalogue = curated_catalogue()
-    school_map = read_school_map(path, urn, catalogue)
+    school_map = read_school_map(path, urn, catalogue, content)
     school_id = f"school:{school_map.urn}"
     if school_id not in known_actors:
         raise LoadError(
@@ -159,8 +171,11 @@ def plan_school_map(
     report.notes += school_map.notes
     if school_map.example:
         report.notes.append("this map is marked as an EXAMPLE, not a real school's")
-    plan = LoadPlan(origin=f"school-map:{school_map.urn}", fingerprint=school_map.digest)
+    plan = LoadPlan(
+        origin=f"school-map:{school_map.urn}", fingerprint=school_map.digest, urn=school_map.urn
+    )
     version = add_school_map(plan, school_map, path, known_actors)
+    plan.audit_rows = json.loads(version["rows_json"])
     plan.extra_writes.append(("record_map_versions", {"maps": [version]}))
     return plan, report, school_map
 
@@ -301,15 +316,57 @@ def blank_template(fmt: str) -> str:
     return out.getvalue()
 
 
-def _read_yaml(path: Path, urn: str | None) -> SchoolMap:
-    raw = read_yaml(path)
+def _read_yaml(path: Path, urn: str | None, content: bytes) -> SchoolMap:
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        bad_line = content[: exc.start].count(b"\n") + 1
+        raise LoadError(path, f"not valid UTF-8 (byte {exc.start}).", line=bad_line) from exc
+    try:
+        raw = read_yaml(path, text)
+        if not isinstance(raw, dict) or "rows" not in raw:
+            raise LoadError(path, "expected a mapping with `urn` and `rows`.", line=1)
+        if _expanded_size(raw, {}) > MAX_VALUES:
+            raise LoadError(
+                path,
+                f"the map holds more than {MAX_VALUES} values once its YAML aliases (*name) "
+                "are expanded.",
+                hint="A school map has one row per system; write the rows out in full.",
+            )
+        check_structure(path, raw)
+    except RecursionError:
+        raise LoadError(path, "the map is nested too deeply to be a school map.") from None
+    return _school_map(path, urn, raw)
+
+
+def _expanded_size(value: Any, seen: dict[int, int]) -> int:
+    """How many values `value` holds once YAML aliases are expanded (shared parts counted once
+    per use, each computed once), without expanding anything."""
+    key = id(value)
+    if key in seen:
+        return seen[key]
+    children: list[Any] = []
+    if isinstance(value, dict):
+        children = list(value.values())
+    elif isinstance(value, list):
+        children = value
+    size = 1 + sum(_expanded_size(child, seen) for child in children)
+    seen[key] = size
+    return size
+
+
+def _school_map(path: Path, urn: str | None, raw: dict[str, Any]) -> SchoolMap:
     if not isinstance(raw, dict) or "rows" not in raw:
         raise LoadError(path, "expected a mapping with `urn` and `rows`.", line=1)
+    if not isinstance(raw.get("rows") or [], list):
+        raise LoadError(path, "`rows` must be a list of systems.", line=line_of(raw))
     file_urn = str(raw.get("urn") or "").strip()
     urn = _urn(path, urn, file_urn)
-    rows = []
+    rows: list[tuple[int | None, MapRow]] = []
     for entry in raw.get("rows") or []:
         line = line_of(entry)
+        if not isinstance(entry, dict):
+            raise LoadError(path, "each row must be a mapping (key: value lines).", line=line)
         data = strip_lines(entry)
         check_text_fields(path, _text_fields(line, data))
         rows.append((line, parse_row(path, line, data)))
