@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from graph.db import QueryTimeout
 from graph.errors import DatabaseUnavailable, EdflowsError, NotFoundError
@@ -60,6 +62,13 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(EdflowsError)
     async def bad_request(request: Request, exc: EdflowsError) -> JSONResponse:
         return problem(400, "Bad Request", exc.message)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        """Starlette's own errors (no such route, wrong method, body too large) as problems."""
+        title = HTTPStatus(exc.status_code).phrase
+        headers = dict(exc.headers) if exc.headers else None
+        return problem(exc.status_code, title, str(exc.detail), headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
