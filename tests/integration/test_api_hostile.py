@@ -207,7 +207,7 @@ def test_every_parameter_with_every_payload(client: TestClient, bundled: Databas
 
 
 def test_traversal_in_raw_paths_never_leaves_the_static_folder(client: TestClient) -> None:
-    for payload in [*TRAVERSAL, "..", "../api/app.py", "%2e%2e/%2e%2e/pyproject.toml"]:
+    for payload in [*TRAVERSAL, "../api/app.py", "%2e%2e/%2e%2e/pyproject.toml"]:
         raw = [f"/static/{payload}"] if payload.isprintable() else []
         for url in [*raw, f"/static/{quote(payload, safe='')}"]:
             response = client.get(url)
