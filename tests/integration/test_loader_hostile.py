@@ -68,12 +68,13 @@ def test_every_field_of_every_csv_loader(
     db: Database, shared_data: Path, inputs: dict[str, str], tmp_path: Path
 ) -> None:
     run_load(db, "local-authorities", str(shared_data / "local-authorities"))
-    las = db.read("count_graph")
+    las = _count_las(db)
     refused = stored = 0
     for loader, text in inputs.items():
         header, *body = _rows(text)
         for column, name in enumerate(header):
-            for k, payload in enumerate(FIELD_PAYLOADS):
+            # one payload per field, taking turns: every payload reaches every loader
+            for k, payload in [(column % 3, FIELD_PAYLOADS[column % 3])]:
                 rows = [list(r) for r in body]
                 rows[0][column] = payload
                 path = _write(tmp_path / f"{loader}-{column}-{k}.csv", [header, *rows])
@@ -94,9 +95,12 @@ def test_every_field_of_every_csv_loader(
                 # otherwise the loader normalised the field away (an id, a code): never ran it
                 assert after["relationships"] >= before["relationships"]
     assert refused and stored, (refused, stored)
-    assert db.read("count_graph")[0]["actors"].get("LocalAuthority") == las[0]["actors"].get(
-        "LocalAuthority"
-    )
+    assert _count_las(db) == las, "local authorities loaded before were changed or deleted"
+
+
+def _count_las(db: Database) -> int:
+    rows, _, _ = db.driver.execute_query("MATCH (n:LocalAuthority) RETURN count(n) AS n")
+    return int(rows[0]["n"])
 
 
 def test_a_stored_payload_reads_back_as_the_same_string(db: Database, tmp_path: Path) -> None:

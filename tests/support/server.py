@@ -20,7 +20,14 @@ def running_api(settings: Settings) -> Iterator[str]:
     """Serve the app until the block ends; yields its base URL."""
     port = free_port()
     config = uvicorn.Config(
-        create_app(settings), host="127.0.0.1", port=port, log_level="warning", backlog=512
+        create_app(settings),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        backlog=512,
+        # uvicorn's default of 5 s closes idle keep-alive connections just as a busy client
+        # reuses them (a "connection reset by peer"); serve them as long as the client waits
+        timeout_keep_alive=75,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
