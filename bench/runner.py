@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from bench.generate import generate
+from bench.load import mixed_read_paths, run_mixed_load
 from bench.measure import peak_rss_mb, percentile, run_series, timed
 from graph.db import Database, QueryTimeout
 from graph.items import ItemIndex
@@ -129,6 +130,11 @@ def main(argv: list[str] | None = None) -> int:
             api, base = start_api(bench_settings)
             run.paths = measure_paths(base, pairs, reached)
             run.api = measure_api(base, journeys, pairs)
+            step("load test: mixed read traffic, 50 clients (bench/load.py)")
+            traffic = mixed_read_paths(db, 300, args.seed)
+            run.api["mixed_load_50"] = run_mixed_load(
+                base, traffic, clients=50, requests_total=1000, timeout_s=300, seed=args.seed
+            ).as_dict()
             if not args.skip_page:
                 run.page = measure_page(base, pairs, reached)
             run.memory = {
@@ -393,6 +399,7 @@ def start_api(settings: Settings) -> tuple[subprocess.Popen[bytes], str]:
     )
     cmd = [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory"]
     cmd += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+    cmd += ["--timeout-keep-alive", "75"]
     proc = subprocess.Popen(cmd, env=env, cwd=REPO)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -585,6 +592,19 @@ def render_table(run: Run) -> str:
             s = run.paths[key]
             rows.append((f"{s['name']}: p95", f"{s['p95_ms']:.0f} ms", "", "", "", ""))
     for clients, entry in api.items():
+        if clients == "mixed_load_50":
+            rows.append(
+                (
+                    "load test: mixed reads, 50 clients",
+                    f"{entry['rps']:.1f}/s, p95 {entry['p95_ms']:.0f} ms, "
+                    f"p99 {entry['p99_ms']:.0f} ms",
+                    f"{entry['requests']} requests, {entry['errors']} errors",
+                    "",
+                    "0 errors",
+                    "yes" if entry["errors"] == 0 else "NO",
+                )
+            )
+            continue
         h, d = entry["http"], entry["driver"]
         rows.append(
             (

@@ -27,12 +27,12 @@ from graph import audit
 from graph.audit import CLI
 from graph.db import Database
 from graph.errors import EdflowsError
+from graph.identifiers import KEY_LABELS, check_labels, check_rel_type
 from graph.journeys import JourneyService, _layers_for
 from graph.queries import query
 
 FORMAT = "edflows-graph"
 VERSION = 1
-KEY_LABELS = ("Actor", "DataItem", "Source", "Load", "MapVersion")
 PRIVATE_LABELS = {"Token", "AuditEntry"}  # never exported, never imported
 IMPORT_SUMMARY = "import: after counts the nodes and relationships restored from the export"
 BATCH = 5000
@@ -84,20 +84,16 @@ def import_graph(db: Database, data: dict[str, Any], replace: bool = False) -> d
                 "An export holds actors, data items, sources, loads and map versions only; "
                 "tokens and the audit trail are never imported.",
             )
-    if db.read("count_nodes")[0]["nodes"]:
-        if not replace:
-            raise EdflowsError(
-                "the database is not empty; import restores into an empty one",
-                "Empty it with `edflows db reset --yes`, or pass --replace to do so first.",
-            )
-        db.wipe()
-    db.apply_schema()
-    node_rows = [{"labels": n["labels"], "props": decode(n["properties"])} for n in data["nodes"]]
+    node_rows = [
+        {"labels": check_labels(n["labels"]), "props": decode(n["properties"])}
+        for n in data["nodes"]
+    ]
     groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for r in data["relationships"]:
         start_label, end_label = r["start"][0], r["end"][0]
         if start_label not in KEY_LABELS or end_label not in KEY_LABELS:
             raise EdflowsError(f"a relationship names an unknown key label: {r['start']}")
+        check_rel_type(r["type"])
         groups[(start_label, end_label)].append(
             {
                 "type": r["type"],
@@ -106,6 +102,16 @@ def import_graph(db: Database, data: dict[str, Any], replace: bool = False) -> d
                 "props": decode(r["properties"]),
             }
         )
+
+    # everything is checked before the database is touched (a --replace must not wipe first)
+    if db.read("count_nodes")[0]["nodes"]:
+        if not replace:
+            raise EdflowsError(
+                "the database is not empty; import restores into an empty one",
+                "Empty it with `edflows db reset --yes`, or pass --replace to do so first.",
+            )
+        db.wipe()
+    db.apply_schema()
 
     def work(tx: ManagedTransaction) -> None:
         for start in range(0, len(node_rows), BATCH):

@@ -24,6 +24,7 @@ from graph import audit
 from graph.audit import Actor
 from graph.db import Database
 from graph.errors import EdflowsError
+from graph.identifiers import ACTOR_LINK_TYPES, ITEM_LINK_TYPES, check_label, check_rel_type
 from graph.model import ActorRecord, FlowRecord, ItemRecord, SourceRecord, first_day, last_day
 from graph.queries import query
 
@@ -31,8 +32,6 @@ if TYPE_CHECKING:
     from loaders.common import LoadPlan, LoadReport
 
 BATCH = 5000
-ACTOR_LINK_TYPES = {"IN_LA", "IN_TRUST", "MADE_BY", "SUBSIDIARY_OF", "SUB_PROCESSOR_OF", "USES"}
-ITEM_LINK_TYPES = {"PART_OF", "CONTAINS", "DERIVED_FROM"}
 Progress = Callable[[str, int, int], None]
 
 
@@ -206,16 +205,14 @@ def _links(
     tx: ManagedTransaction,
     name: str,
     links: list[tuple[str, str, str]],
-    allowed: set[str],
+    allowed: frozenset[str],
     stage: str,
     progress: Progress,
     counters: Counters,
 ) -> None:
     """Write links one type at a time; the type enters the query text only from `allowed`."""
     for rel_type in sorted({t for t, _, _ in links}):
-        if rel_type not in allowed:
-            raise ValueError(f"link type {rel_type!r} is not allowed here")
-        text = query(name).replace("REL_TYPE", rel_type)
+        text = query(name).replace("REL_TYPE", check_rel_type(rel_type, allowed))
         rows = [{"from": a, "to": b} for t, a, b in links if t == rel_type]
         for start in range(0, len(rows), BATCH):
             counters.add(tx.run(text, rows=rows[start : start + BATCH]).consume())
@@ -305,7 +302,7 @@ def _actor_row(actor: ActorRecord) -> dict[str, Any]:
     }
     return {
         "id": actor.id,
-        "kind": actor.kind,
+        "kind": check_label(actor.kind),  # becomes a label through $(row.kind)
         "props": {k: v for k, v in _clean(props).items()},
         "source_ids": actor.source_ids,
         "evidence": _evidence_json(actor.evidence),

@@ -50,7 +50,12 @@ def run_load(
     path = _local_path(target) if target else None
     if path is not None and not path.exists():
         raise LoadError(path, "no such file or folder.")
-    plan, report = _plan(db, name, path, **options)
+    try:
+        plan, report = _plan(db, name, path, **options)
+    except IsADirectoryError:
+        raise LoadError(str(path), "this is a folder; this loader reads one file.") from None
+    except OSError as exc:  # unreadable: permissions, a device, a vanished file
+        raise LoadError(str(path), f"could not read it ({exc.strerror or exc}).") from None
     write_plan(db, plan, report, progress)
     return report
 

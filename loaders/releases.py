@@ -114,7 +114,7 @@ def plan_releases(path: Path, mapping_path: Path | None = None) -> tuple[LoadPla
         entry = _entry(path, row.line, fields, catalogue, known, sources, by_url)
         entries.append(entry)
         if entry.recipient_id not in base_actor_ids and entry.recipient_id not in actors:
-            actors[entry.recipient_id] = _recipient(entry, known)
+            actors[entry.recipient_id] = _recipient(path, entry, known)
     plan.sources += list(sources.values())
     plan.actors += list(actors.values())
     curated = _curated_releases(base)
@@ -332,25 +332,33 @@ def _recipient_id(name: str, known: dict[str, dict[str, str]]) -> str:
     return hit["id"] if hit else f"org:{slug(name)}"
 
 
-def _recipient(entry: _Entry, known: dict[str, dict[str, str]]) -> ActorRecord:
+def _recipient(path: Path, entry: _Entry, known: dict[str, dict[str, str]]) -> ActorRecord:
     f = entry.fields
     hit = known.get(f["recipient"].lower(), {})
     org_type = hit.get("org_type") or f["recipient_type"] or "other"
     kind = {"body": "NationalBody", "dataset": "Dataset"}.get(
         entry.recipient_id.split(":", 1)[0], "Organisation"
     )
-    return ActorRecord(
-        id=entry.recipient_id,
-        kind=kind,
-        name=hit.get("name") or f["recipient"],
-        org_type=org_type,
-        aliases=[f["recipient"]] if hit.get("name") else [],
-        evidence=[
-            Evidence(
-                source=entry.claim.source, locator=entry.claim.locator, quote=entry.claim.quote
-            )
-        ],
-    )
+    try:
+        return ActorRecord(
+            id=entry.recipient_id,
+            kind=kind,
+            name=hit.get("name") or f["recipient"],
+            org_type=org_type,
+            aliases=[f["recipient"]] if hit.get("name") else [],
+            evidence=[
+                Evidence(
+                    source=entry.claim.source, locator=entry.claim.locator, quote=entry.claim.quote
+                )
+            ],
+        )
+    except ValidationError as exc:  # was a raw pydantic traceback (found by hostile input)
+        err = exc.errors()[0]
+        column = "recipient_type" if err["loc"][:1] == ("org_type",) else "recipient"
+        message = str(err["msg"]).removeprefix("Value error, ")
+        raise LoadError(
+            path, f"bad recipient: {message}.", line=entry.line, column=column
+        ) from None
 
 
 # -- merging rows into releases ---------------------------------------------------------------
