@@ -12,7 +12,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import problems
-from api.routers import explore, health, journeys, pages, releases, transparency
+from api.limits import BodySizeLimit
+from api.routers import edit, explore, health, journeys, pages, releases, transparency, trust
 from graph.db import Database
 from graph.items import ItemIndexCache
 from graph.settings import Settings, get_settings
@@ -24,6 +25,8 @@ ROUTERS = [
     releases.router,
     pages.router,
     transparency.router,
+    edit.router,
+    trust.router,
 ]
 
 
@@ -52,6 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     problems.install(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     for router in ROUTERS:
         app.include_router(router)
     return app

@@ -1,5 +1,7 @@
-// Remove the flows an earlier load of the same input wrote that its latest version no longer has.
-MATCH ()-[f:FLOW {origin: $origin}]->()
-WHERE NOT f.id IN $keep
+// Remove the flows earlier loads of the same inputs wrote that this load did not write again:
+// every flow of `$origins` (the inputs this load replaces) not marked with this load's id.
+// (Marks, not a list of kept ids: a national file keeps 500,000 flows.)
+MATCH ()-[f:FLOW]->()
+WHERE f.origin IN $origins AND coalesce(f.load_id, '') <> $load_id
 DELETE f
 RETURN count(*) AS removed

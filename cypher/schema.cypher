@@ -15,6 +15,7 @@ CREATE CONSTRAINT load_id IF NOT EXISTS FOR (n:Load) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT map_version_id IF NOT EXISTS FOR (n:MapVersion) REQUIRE n.id IS UNIQUE;
 
 CREATE INDEX school_urn IF NOT EXISTS FOR (n:School) ON (n.urn);
+CREATE INDEX map_version_urn IF NOT EXISTS FOR (n:MapVersion) ON (n.urn);
 CREATE INDEX la_code IF NOT EXISTS FOR (n:LocalAuthority) ON (n.code);
 CREATE INDEX actor_kind IF NOT EXISTS FOR (n:Actor) ON (n.kind);
 CREATE INDEX actor_layer IF NOT EXISTS FOR (n:Actor) ON (n.layer);
@@ -24,3 +25,10 @@ CREATE INDEX flow_origin IF NOT EXISTS FOR ()-[f:FLOW]-() ON (f.origin);
 
 CREATE FULLTEXT INDEX name_search IF NOT EXISTS
 FOR (n:Actor|DataItem) ON EACH [n.name, n.aliases_text];
+
+// Trust: write tokens (stored hashed) and the audit trail of every change.
+CREATE CONSTRAINT token_id IF NOT EXISTS FOR (n:Token) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT token_hash IF NOT EXISTS FOR (n:Token) REQUIRE n.hash IS UNIQUE;
+CREATE CONSTRAINT audit_id IF NOT EXISTS FOR (n:AuditEntry) REQUIRE n.id IS UNIQUE;
+CREATE INDEX audit_at IF NOT EXISTS FOR (n:AuditEntry) ON (n.at);
+CREATE INDEX audit_urn IF NOT EXISTS FOR (n:AuditEntry) ON (n.urn);

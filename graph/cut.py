@@ -38,7 +38,7 @@ def minimum_cut(
             flows=[],
             note=f"{item_ref.name} does not reach {end.name} from {start.name}: nothing to cut.",
         )
-    hops = service._hops(cut, set())
+    hops = service._hops(cut, set(), service._sources_of_paths([cut]))
     return CutResult(
         origin=start,
         target=end,

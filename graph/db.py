@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from neo4j import Driver, GraphDatabase, ManagedTransaction, Query, RoutingControl
+from neo4j import Driver, GraphDatabase, ManagedTransaction, Query, RoutingControl, unit_of_work
 from neo4j.exceptions import (
     AuthError,
     ClientError,
@@ -73,9 +73,11 @@ class Database:
         return self._run(name, params, RoutingControl.WRITE, None)
 
     def read_tx(self, work: Callable[[ManagedTransaction], T], timeout: float | None = None) -> T:
-        """Run several reads in one read transaction (retried on transient errors)."""
+        """Run several reads in one read transaction (retried on transient errors), cancelled
+        by the server after `timeout` seconds (default: the query timeout setting)."""
+        limited = unit_of_work(timeout=timeout or self.settings.query_timeout)(work)
         with self._guard(), self.driver.session(database=self.database) as session:
-            return session.execute_read(work)
+            return session.execute_read(limited)
 
     def write_tx(self, work: Callable[[ManagedTransaction], T]) -> T:
         """Run `work` in ONE write transaction: all of it lands, or none of it."""

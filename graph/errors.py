@@ -25,3 +25,19 @@ class NotFoundError(EdflowsError):
 
 class DatabaseUnavailable(EdflowsError):
     """Neo4j cannot be reached."""
+
+
+class Unauthorized(EdflowsError):
+    """A write without a live token (none, unknown or revoked): HTTP 401."""
+
+
+class Forbidden(EdflowsError):
+    """A live token whose role or school does not cover the change: HTTP 403."""
+
+
+class Conflict(EdflowsError):
+    """The change clashes with what is there (an id already taken, a flow already retired)."""
+
+
+class InvalidInput(EdflowsError):
+    """Well-formed input that asks for something impossible (HTTP 422)."""

@@ -23,14 +23,18 @@ from xml.sax.saxutils import quoteattr as _quoteattr
 from neo4j import ManagedTransaction
 from neo4j.time import Date, DateTime, Duration, Time
 
+from graph import audit
+from graph.audit import CLI
 from graph.db import Database
 from graph.errors import EdflowsError
+from graph.identifiers import KEY_LABELS, check_labels, check_rel_type
 from graph.journeys import JourneyService, _layers_for
 from graph.queries import query
 
 FORMAT = "edflows-graph"
 VERSION = 1
-KEY_LABELS = ("Actor", "DataItem", "Source", "Load", "MapVersion")
+PRIVATE_LABELS = {"Token", "AuditEntry"}  # never exported, never imported
+IMPORT_SUMMARY = "import: after counts the nodes and relationships restored from the export"
 BATCH = 5000
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -72,20 +76,24 @@ def import_graph(db: Database, data: dict[str, Any], replace: bool = False) -> d
     """Restore a JSON export into an empty database (or, with `replace`, after emptying it)."""
     if data.get("format") != FORMAT or data.get("version") != VERSION:
         raise EdflowsError(f"not an edflows graph export (format {FORMAT}, version {VERSION})")
-    if db.read("count_nodes")[0]["nodes"]:
-        if not replace:
+    for node in data["nodes"]:
+        labels = set(node.get("labels") or [])
+        if labels & PRIVATE_LABELS or not labels & set(KEY_LABELS):
             raise EdflowsError(
-                "the database is not empty; import restores into an empty one",
-                "Empty it with `edflows db reset --yes`, or pass --replace to do so first.",
+                f"a node with labels {sorted(labels)} cannot be imported",
+                "An export holds actors, data items, sources, loads and map versions only; "
+                "tokens and the audit trail are never imported.",
             )
-        db.wipe()
-    db.apply_schema()
-    node_rows = [{"labels": n["labels"], "props": decode(n["properties"])} for n in data["nodes"]]
+    node_rows = [
+        {"labels": check_labels(n["labels"]), "props": decode(n["properties"])}
+        for n in data["nodes"]
+    ]
     groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for r in data["relationships"]:
         start_label, end_label = r["start"][0], r["end"][0]
         if start_label not in KEY_LABELS or end_label not in KEY_LABELS:
             raise EdflowsError(f"a relationship names an unknown key label: {r['start']}")
+        check_rel_type(r["type"])
         groups[(start_label, end_label)].append(
             {
                 "type": r["type"],
@@ -94,6 +102,16 @@ def import_graph(db: Database, data: dict[str, Any], replace: bool = False) -> d
                 "props": decode(r["properties"]),
             }
         )
+
+    # everything is checked before the database is touched (a --replace must not wipe first)
+    if db.read("count_nodes")[0]["nodes"]:
+        if not replace:
+            raise EdflowsError(
+                "the database is not empty; import restores into an empty one",
+                "Empty it with `edflows db reset --yes`, or pass --replace to do so first.",
+            )
+        db.wipe()
+    db.apply_schema()
 
     def work(tx: ManagedTransaction) -> None:
         for start in range(0, len(node_rows), BATCH):
@@ -106,6 +124,9 @@ def import_graph(db: Database, data: dict[str, Any], replace: bool = False) -> d
             )
             for start in range(0, len(rows), BATCH):
                 tx.run(text, rows=rows[start : start + BATCH]).consume()
+        counts = {"nodes": len(node_rows), "relationships": len(data["relationships"])}
+        after = {**counts, "root": data.get("root"), "replaced": replace}
+        audit.record(tx, CLI, "import", "graph", None, after, summary=IMPORT_SUMMARY)
 
     db.write_tx(work)
     return {"nodes": len(node_rows), "relationships": len(data["relationships"])}

@@ -86,16 +86,21 @@ class JourneyService:
         graph = self._fetch(start.id, item, include_derived, as_of, hops, forward=True)
         best = layered_bfs(start.id, graph, hops, forward=True)
         derived = self._derived_only(item, include_derived)
-        reached = []
-        for node_id, (evidence, path) in best.items():
-            actor = _actor_ref(graph.nodes[node_id])
-            if recipient_type and actor.org_type != recipient_type:
-                continue
-            reached.append(
-                Reached(
-                    actor=actor, evidence=evidence, hops=len(path), path=self._hops(path, derived)
-                )
+        kept = [
+            (_actor_ref(graph.nodes[node_id]), evidence, path)
+            for node_id, (evidence, path) in best.items()
+        ]
+        kept = [k for k in kept if not recipient_type or k[0].org_type == recipient_type]
+        sources = self._sources_of_paths([path for _, _, path in kept])
+        reached = [
+            Reached(
+                actor=actor,
+                evidence=evidence,
+                hops=len(path),
+                path=self._hops(path, derived, sources),
             )
+            for actor, evidence, path in kept
+        ]
         reached.sort(key=lambda r: (r.hops, EVIDENCE.index(r.evidence), r.actor.name))
         return ReachResult(
             origin=start,
@@ -126,13 +131,14 @@ class JourneyService:
             usable = [e for e in graph.edges if e.rank <= rank]
             found, truncated = all_shortest_paths(start.id, end.id, usable, hops)
             if found:
+                cited = self._sources_of_paths(found)
                 return PathsResult(
                     origin=start,
                     target=end,
                     item=item_ref,
                     evidence=evidence,
                     hops=len(found[0]),
-                    paths=[self._hops(p, derived) for p in found],
+                    paths=[self._hops(p, derived, cited) for p in found],
                     truncated=truncated,
                 )
         return PathsResult(
@@ -169,9 +175,7 @@ class JourneyService:
         ]
         chosen = ranked[:limit]
         # the sources of every listed path in one query (thousands of origins share a few)
-        sources = self._sources(
-            {s for _, (_, path) in chosen for e in path for s in e.flow.get("source_ids", [])}
-        )
+        sources = self._sources_of_paths([path for _, (_, path) in chosen])
         hop_of: dict[str, Hop] = {}  # paths share their last hops: one Hop per flow
 
         def hop(edge: Edge) -> Hop:
@@ -267,8 +271,13 @@ class JourneyService:
         index = self.index()
         return index.covering(item, True) - index.covering(item, False)
 
-    def _hops(self, path: list[Edge], derived: set[str]) -> list[Hop]:
-        sources = self._sources({s for e in path for s in e.flow.get("source_ids", [])})
+    def _sources_of_paths(self, paths: list[list[Edge]]) -> dict[str, SourceRef]:
+        """Every source the paths' flows cite, in ONE query (not one per path)."""
+        return self._sources({s for p in paths for e in p for s in e.flow.get("source_ids", [])})
+
+    def _hops(
+        self, path: list[Edge], derived: set[str], sources: dict[str, SourceRef]
+    ) -> list[Hop]:
         return [_hop(edge, sources, derived) for edge in path]
 
     def _sources(self, ids: set[str]) -> dict[str, SourceRef]:

@@ -85,6 +85,11 @@ class Settings(BaseSettings):
         gt=0,
         description="EDFLOWS_QUERY_TIMEOUT: seconds after which a read query is cancelled.",
     )
+    max_body_bytes: int = Field(
+        default=5_000_000,
+        gt=0,
+        description="EDFLOWS_MAX_BODY_BYTES: larger request bodies are refused (413).",
+    )
 
     @model_validator(mode="after")
     def _refuse_placeholder_password_off_loopback(self) -> Settings:

@@ -3,6 +3,12 @@
 Nodes first (sources, items, actors), relationships after (item links, actor links, flows), in
 batches with `UNWIND $rows`. Every id a record refers to must exist in the plan or already in
 the graph, and every record must name sources that exist: otherwise nothing is written.
+
+Each load also writes ONE audit entry, in the same transaction (one extra write per load, not
+per row): who loaded what (the loader, or the token of an API upload), a summary of before and
+after (flows of this input before; records written, nodes and relationships created, flows
+removed, read from the counters Neo4j already returns) and the file with its checksum. A school
+map is small, so its entry carries the map's rows before and after in full.
 """
 
 from __future__ import annotations
@@ -12,10 +18,13 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from neo4j import ManagedTransaction
+from neo4j import ManagedTransaction, ResultSummary
 
+from graph import audit
+from graph.audit import Actor
 from graph.db import Database
 from graph.errors import EdflowsError
+from graph.identifiers import ACTOR_LINK_TYPES, ITEM_LINK_TYPES, check_label, check_rel_type
 from graph.model import ActorRecord, FlowRecord, ItemRecord, SourceRecord, first_day, last_day
 from graph.queries import query
 
@@ -23,8 +32,6 @@ if TYPE_CHECKING:
     from loaders.common import LoadPlan, LoadReport
 
 BATCH = 5000
-ACTOR_LINK_TYPES = {"IN_LA", "IN_TRUST", "MADE_BY", "SUBSIDIARY_OF", "SUB_PROCESSOR_OF", "USES"}
-ITEM_LINK_TYPES = {"PART_OF", "CONTAINS", "DERIVED_FROM"}
 Progress = Callable[[str, int, int], None]
 
 
@@ -32,59 +39,122 @@ class MissingReferences(EdflowsError):
     """Records refer to ids that are neither in the input nor in the graph."""
 
 
+class Counters:
+    """Nodes and relationships created and deleted by a load (from Neo4j's own counters)."""
+
+    def __init__(self) -> None:
+        self.nodes_created = 0
+        self.relationships_created = 0
+        self.relationships_deleted = 0
+
+    def add(self, summary: ResultSummary) -> None:
+        self.nodes_created += summary.counters.nodes_created
+        self.relationships_created += summary.counters.relationships_created
+        self.relationships_deleted += summary.counters.relationships_deleted
+
+
 def write_plan(
-    db: Database, plan: LoadPlan, report: LoadReport, progress: Progress | None = None
-) -> None:
-    """Write `plan` atomically and fill in `report`'s written counts."""
+    db: Database,
+    plan: LoadPlan,
+    report: LoadReport,
+    progress: Progress | None = None,
+    actor: Actor | None = None,
+    action: str = "load",
+) -> str:
+    """Write `plan` atomically, with its audit entry, and fill in `report`'s written counts.
+
+    `actor` is who loads (default `loader:<name>`); returns the audit entry's id."""
     db.apply_schema()
     progress = progress or _no_progress
+    actor = actor or Actor.loader(report.loader)
     item_links = [link for link in plan.links if link[0] in ITEM_LINK_TYPES]
     actor_links = [link for link in plan.links if link[0] in ACTOR_LINK_TYPES]
     unknown = {link[0] for link in plan.links} - ITEM_LINK_TYPES - ACTOR_LINK_TYPES
     if unknown:
         raise ValueError(f"unknown link types {sorted(unknown)}")
 
-    def work(tx: ManagedTransaction) -> None:
-        _check_references(tx, plan)
-        _batched(tx, "merge_sources", [_source_row(s) for s in plan.sources], "sources", progress)
-        _batched(tx, "merge_items", [_item_row(i) for i in plan.items], "items", progress)
-        _batched(tx, "merge_actors", [_actor_row(a) for a in plan.actors], "actors", progress)
+    written = {
+        "sources": len({s.id for s in plan.sources}),
+        "actors": len({a.id for a in plan.actors}),
+        "data items": len({i.id for i in plan.items}),
+        "flows": len({f.id for f in plan.flows} | {r["id"] for r in plan.flow_rows}),
+        "links": len(set(plan.links)),
+    }
+    load_id = f"{plan.origin}#{plan.fingerprint}"
+
+    def work(tx: ManagedTransaction) -> str:
+        counters, flow_counters = Counters(), Counters()
+        check_references(tx, plan)
+        before = _before(tx, plan)
+        sources = [_source_row(s) for s in plan.sources]
+        _batched(tx, "merge_sources", sources, "sources", progress, counters)
+        _batched(tx, "merge_items", [_item_row(i) for i in plan.items], "items", progress, counters)
+        _batched(
+            tx, "merge_actors", [_actor_row(a) for a in plan.actors], "actors", progress, counters
+        )
         stubs = [_actor_row(a) for a in plan.stubs]
-        _batched(tx, "merge_actor_stubs", stubs, "referenced actors", progress)
-        _links(tx, "merge_item_links", item_links, ITEM_LINK_TYPES, "item links", progress)
-        _links(tx, "merge_actor_links", actor_links, ACTOR_LINK_TYPES, "links", progress)
-        rows = [_flow_row(f, plan.origin) for f in plan.flows]
-        _batched(tx, "merge_flows", rows, "flows", progress)
+        _batched(tx, "merge_actor_stubs", stubs, "referenced actors", progress, counters)
+        _links(
+            tx, "merge_item_links", item_links, ITEM_LINK_TYPES, "item links", progress, counters
+        )
+        _links(tx, "merge_actor_links", actor_links, ACTOR_LINK_TYPES, "links", progress, counters)
+        rows = [flow_row(f, plan.flow_origins.get(f.id, plan.origin)) for f in plan.flows]
+        text = query("merge_flows")
+        flow_rows = rows + plan.flow_rows
+        for start in range(0, len(flow_rows), BATCH):
+            batch = flow_rows[start : start + BATCH]
+            keys = {r.get("shared", "") for r in batch}
+            shared = {k: plan.flow_shared.get(k, {}) for k in keys}
+            flow_counters.add(tx.run(text, rows=batch, shared=shared, load_id=load_id).consume())
+            progress("flows", min(start + BATCH, len(flow_rows)), len(flow_rows))
         if plan.replace_flows:
+            origins = {plan.origin, *plan.flow_origins.values()}
+            origins |= {r["props"]["origin"] for r in plan.flow_rows}
             result = tx.run(
-                query("delete_stale_flows"),
-                origin=plan.origin,
-                keep=[f.id for f in plan.flows],
+                query("delete_stale_flows"), origins=sorted(origins), load_id=load_id
             ).single()
             report.removed_flows = int(result["removed"]) if result else 0
         for name, params in plan.extra_writes:
             tx.run(query(name), params).consume()
         tx.run(
             query("record_load"),
-            id=f"{plan.origin}#{plan.fingerprint}",
+            id=load_id,
             props={"origin": plan.origin, "fingerprint": plan.fingerprint, "path": report.path},
         ).consume()
-
-    db.write_tx(work)
-    report.written.update(
-        {
-            "sources": len({s.id for s in plan.sources}),
-            "actors": len({a.id for a in plan.actors}),
-            "data items": len({i.id for i in plan.items}),
-            "flows": len({f.id for f in plan.flows}),
-            "links": len(set(plan.links)),
+        after: dict[str, Any] = {
+            "written": {k: v for k, v in written.items() if v},
+            "created": {
+                "nodes": counters.nodes_created,
+                "links": counters.relationships_created,
+                "flows": flow_counters.relationships_created,
+            },
+            "flows_updated": written["flows"] - flow_counters.relationships_created,
+            "flows_removed": report.removed_flows,
+            "file": report.path,
+            "checksum": plan.fingerprint,
         }
-    )
+        if plan.audit_rows is not None:
+            after["rows"] = plan.audit_rows
+        return audit.record(
+            tx,
+            actor,
+            action,
+            plan.urn or plan.origin,
+            before,
+            after,
+            urn=plan.urn,
+            load_id=load_id,
+            summary=audit.MAP_SUMMARY if plan.audit_rows is not None else audit.BULK_SUMMARY,
+        )
+
+    entry_id = db.write_tx(work)
+    report.written.update(written)
     for key in [k for k, v in report.written.items() if v == 0]:
         del report.written[key]
     if plan.report_kinds is not None:
         for key in [k for k in report.written if k not in plan.report_kinds]:
             del report.written[key]
+    return entry_id
 
 
 def console_progress(stage: str, done: int, total: int) -> None:
@@ -102,12 +172,32 @@ def _no_progress(stage: str, done: int, total: int) -> None:
     return None
 
 
+def _before(tx: ManagedTransaction, plan: LoadPlan) -> dict[str, Any]:
+    """The audit's "before": how many flows this input had (one indexed count), and for a
+    school map the rows of its previous version."""
+    row = tx.run(query("count_origin_flows"), origin=plan.origin).single()
+    before: dict[str, Any] = {"flows_of_this_input": int(row["flows"]) if row else 0}
+    if plan.urn and plan.audit_rows is not None:
+        previous = tx.run(query("latest_map_rows"), urn=plan.urn).single()
+        before["rows"] = json.loads(previous["rows_json"]) if previous else None
+        before["map_version"] = previous["version"] if previous else None
+    return before
+
+
 def _batched(
-    tx: ManagedTransaction, name: str, rows: list[dict[str, Any]], stage: str, progress: Progress
+    tx: ManagedTransaction,
+    name: str,
+    rows: list[dict[str, Any]],
+    stage: str,
+    progress: Progress,
+    counters: Counters | None = None,
+    **params: Any,
 ) -> None:
     text = query(name)
     for start in range(0, len(rows), BATCH):
-        tx.run(text, rows=rows[start : start + BATCH]).consume()
+        summary = tx.run(text, rows=rows[start : start + BATCH], **params).consume()
+        if counters is not None:
+            counters.add(summary)
         progress(stage, min(start + BATCH, len(rows)), len(rows))
 
 
@@ -115,25 +205,25 @@ def _links(
     tx: ManagedTransaction,
     name: str,
     links: list[tuple[str, str, str]],
-    allowed: set[str],
+    allowed: frozenset[str],
     stage: str,
     progress: Progress,
+    counters: Counters,
 ) -> None:
     """Write links one type at a time; the type enters the query text only from `allowed`."""
     for rel_type in sorted({t for t, _, _ in links}):
-        if rel_type not in allowed:
-            raise ValueError(f"link type {rel_type!r} is not allowed here")
-        text = query(name).replace("REL_TYPE", rel_type)
+        text = query(name).replace("REL_TYPE", check_rel_type(rel_type, allowed))
         rows = [{"from": a, "to": b} for t, a, b in links if t == rel_type]
         for start in range(0, len(rows), BATCH):
-            tx.run(text, rows=rows[start : start + BATCH]).consume()
+            counters.add(tx.run(text, rows=rows[start : start + BATCH]).consume())
             progress(f"{stage} ({rel_type})", min(start + BATCH, len(rows)), len(rows))
 
 
-def _check_references(tx: ManagedTransaction, plan: LoadPlan) -> None:
+def check_references(tx: ManagedTransaction, plan: LoadPlan) -> None:
     in_plan_actors = {a.id for a in plan.actors} | {a.id for a in plan.stubs}
     wanted_actors = {f.source_actor for f in plan.flows} | {f.target_actor for f in plan.flows}
     wanted_actors |= {end for t, a, b in plan.links if t in ACTOR_LINK_TYPES for end in (a, b)}
+    wanted_actors |= {r[end] for r in plan.flow_rows for end in ("source_actor", "target_actor")}
     _missing(tx, "missing_actors", wanted_actors - in_plan_actors, "actor")
 
     in_plan_sources = {s.id for s in plan.sources}
@@ -144,11 +234,14 @@ def _check_references(tx: ManagedTransaction, plan: LoadPlan) -> None:
         wanted_sources.update(item.source_ids)
     for flow in plan.flows:
         wanted_sources.update(flow.source_ids)
+    for row in plan.flow_rows:
+        wanted_sources.update(row["props"].get("source_ids", []))
     _missing(tx, "missing_sources", wanted_sources - in_plan_sources, "source")
 
     in_plan_items = {i.id for i in plan.items}
     wanted_items = {item for f in plan.flows for item in f.items}
     wanted_items |= {i for f in plan.flows for c in f.claims for i in c.items}
+    wanted_items |= {i for props in plan.flow_shared.values() for i in props.get("items", [])}
     wanted_items |= {end for t, a, b in plan.links if t in ITEM_LINK_TYPES for end in (a, b)}
     _missing(tx, "missing_items", wanted_items - in_plan_items, "data item")
 
@@ -209,14 +302,16 @@ def _actor_row(actor: ActorRecord) -> dict[str, Any]:
     }
     return {
         "id": actor.id,
-        "kind": actor.kind,
+        "kind": check_label(actor.kind),  # becomes a label through $(row.kind)
         "props": {k: v for k, v in _clean(props).items()},
         "source_ids": actor.source_ids,
         "evidence": _evidence_json(actor.evidence),
     }
 
 
-def _flow_row(flow: FlowRecord, origin: str) -> dict[str, Any]:
+def flow_row(flow: FlowRecord, origin: str) -> dict[str, Any]:
+    """The row merge_flows.cypher writes for `flow` (loaders may build copies of it: see
+    LoadPlan.flow_rows)."""
     props = flow.model_dump(
         mode="json", exclude={"claims", "props", "source_actor", "target_actor"}
     )
@@ -234,4 +329,5 @@ def _flow_row(flow: FlowRecord, origin: str) -> dict[str, Any]:
         "source_actor": flow.source_actor,
         "target_actor": flow.target_actor,
         "props": _clean(props),
+        "shared": "",
     }

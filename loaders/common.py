@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from graph.errors import EdflowsError
 from graph.model import ActorRecord, FlowRecord, ItemRecord, SourceRecord
@@ -87,11 +88,24 @@ class LoadPlan:
     flows: list[FlowRecord] = field(default_factory=list)
     links: list[tuple[str, str, str]] = field(default_factory=list)  # (rel type, from id, to id)
     replace_flows: bool = True
+    # a flow's origin when it is not `origin` (a file of many schools' maps gives each school's
+    # flows that school's own origin, so a later single-school load replaces them)
+    flow_origins: dict[str, str] = field(default_factory=dict)
+    # flows already in the writer's row form (graph.writer.flow_row), for bulk loaders that
+    # validate a row content once and copy it to many schools; each names its own origin. A
+    # row's `shared` key names properties in `flow_shared` that many rows have in common: they
+    # are sent once per batch and held once in the transaction, which keeps a national load
+    # within Neo4j's transaction memory.
+    flow_rows: list[dict[str, Any]] = field(default_factory=list)
+    flow_shared: dict[str, dict[str, Any]] = field(default_factory=dict)
     fingerprint: str = ""
     extra_writes: list[tuple[str, dict[str, object]]] = field(default_factory=list)
     # which written counts the report shows (a loader that also writes the curated catalogue
     # and base actors it depends on reports only its own records)
     report_kinds: set[str] | None = None
+    # the audit trail: the school a load concerns, and (small loads only) rows to show in full
+    urn: str | None = None
+    audit_rows: list[dict[str, object]] | None = None
 
     def extend(self, other: LoadPlan) -> None:
         self.sources += other.sources

@@ -4,6 +4,7 @@ edflows holds KINDS of data ("a pupil's postcode") and organisations, never a ch
 A table is refused when a column is named like a pupil-level identifier (UPN, ULN, forename,
 date of birth, home address, ...) or when any cell holds a value shaped like a UPN. The
 check runs before anything is parsed into records, so nothing of such a file is stored.
+The API's write endpoints run the same guard over every request body (`check_structure`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from graph.errors import EdflowsError
 
@@ -50,6 +52,8 @@ PUPIL_COLUMNS = {
 
 # A UPN is 13 characters: a check letter and 12 digits (a temporary UPN ends in a letter).
 UPN_VALUE = re.compile(r"^[A-HJ-NP-RT-Z][0-9]{11}[0-9A-HJ-NP-RT-Z]$")
+# The same shape as a word inside free text (structured documents: a note, a purpose, a label).
+UPN_IN_TEXT = re.compile(r"\b[A-HJ-NP-RT-Z][0-9]{11}[0-9A-HJ-NP-RT-Z]\b", re.IGNORECASE)
 
 
 class PupilDataRefused(EdflowsError):
@@ -78,6 +82,38 @@ def check_text_fields(path: Path | str, fields: Iterable[tuple[int | None, str, 
             _refuse(path, line or 0, name, f"the field names {what}")
         if value and UPN_VALUE.match(value.strip().upper()) and value.strip()[0].isalpha():
             _refuse(path, line or 0, name, "a value has the shape of a unique pupil number")
+
+
+def check_structure(path: Path | str, data: Any, line: int | None = None) -> None:
+    """The same guard over a whole nested document (a YAML or JSON upload, an API body): every
+    key at any depth is checked as a field name, every string for a UPN-shaped word (alone or
+    inside free text). Mappings read by
+    `loaders.yamlfile` carry their line under `__line__`, which the refusal names."""
+    if isinstance(data, Mapping):
+        here = data.get("__line__", line)
+        for key, value in data.items():
+            if key == "__line__":
+                continue
+            name = str(key)
+            what = PUPIL_COLUMNS.get(_normalise(name))
+            if what and value not in (None, "", [], {}):
+                _refuse(path, here or 0, name, f"the field names {what}")
+            _check_value(path, here, name, value)
+    elif isinstance(data, list):
+        for value in data:
+            check_structure(path, value, line)
+
+
+def _check_value(path: Path | str, line: int | None, name: str, value: Any) -> None:
+    if isinstance(value, str):
+        if UPN_IN_TEXT.search(value):
+            _refuse(path, line or 0, name, "a value has the shape of a unique pupil number")
+    elif isinstance(value, Mapping | list):
+        if isinstance(value, list):
+            for item in value:
+                _check_value(path, line, name, item)
+        else:
+            check_structure(path, value, line)
 
 
 def _refuse(path: Path | str, line: int, column: str, why: str) -> None:

@@ -19,6 +19,7 @@ from loaders.local_authorities import plan_local_authorities
 from loaders.npd_catalogue import plan_npd_catalogue
 from loaders.releases import plan_releases
 from loaders.school_map import plan_school_map
+from loaders.school_maps import plan_school_maps
 from loaders.schools import plan_schools
 from loaders.suppliers import plan_suppliers
 
@@ -32,6 +33,7 @@ LOADERS: dict[str, str] = {
     "releases": "a register of NPD releases and shares (CSV; --mapping for other layouts)",
     "suppliers": "the supplier catalogue: curated YAML (default) or products.csv",
     "school-map": "a school's own data map, CSV or YAML (--urn URN)",
+    "school-maps": "many schools' data maps in one CSV (a `urn` column plus the map's columns)",
 }
 
 
@@ -48,7 +50,12 @@ def run_load(
     path = _local_path(target) if target else None
     if path is not None and not path.exists():
         raise LoadError(path, "no such file or folder.")
-    plan, report = _plan(db, name, path, **options)
+    try:
+        plan, report = _plan(db, name, path, **options)
+    except IsADirectoryError:
+        raise LoadError(str(path), "this is a folder; this loader reads one file.") from None
+    except OSError as exc:  # unreadable: permissions, a device, a vanished file
+        raise LoadError(str(path), f"could not read it ({exc.strerror or exc}).") from None
     write_plan(db, plan, report, progress)
     return report
 
@@ -72,6 +79,8 @@ def _plan(
         known = set(db.read("list_actor_ids")[0]["ids"])
         plan, report, _ = plan_school_map(path, options.get("urn"), known)
         return plan, report
+    if name == "school-maps":
+        return plan_school_maps(path, set(db.read("list_actor_ids")[0]["ids"]))
     mapping = options.get("mapping")
     return plan_releases(path, Path(mapping) if mapping else None)
 

@@ -54,6 +54,7 @@ FIELDS = [
     "source_url",
     "source_title",
     "source_date",
+    "source_kind",
     "quote",
 ]
 REQUIRED = ["recipient", "source_title"]
@@ -113,7 +114,7 @@ def plan_releases(path: Path, mapping_path: Path | None = None) -> tuple[LoadPla
         entry = _entry(path, row.line, fields, catalogue, known, sources, by_url)
         entries.append(entry)
         if entry.recipient_id not in base_actor_ids and entry.recipient_id not in actors:
-            actors[entry.recipient_id] = _recipient(entry, known)
+            actors[entry.recipient_id] = _recipient(path, entry, known)
     plan.sources += list(sources.values())
     plan.actors += list(actors.values())
     curated = _curated_releases(base)
@@ -299,7 +300,7 @@ def _source(path: Path, line: int, f: dict[str, str]) -> SourceRecord:
     url = f["source_url"] or None
     key = url or f["source_title"]
     host = urlparse(url).netloc.removeprefix("www.") if url else ""
-    kind = KIND_BY_HOST.get(host, "news" if url else "unverified")
+    kind = f.get("source_kind") or KIND_BY_HOST.get(host, "news" if url else "unverified")
     date = f["source_date"] or None
     try:
         return SourceRecord(
@@ -311,7 +312,7 @@ def _source(path: Path, line: int, f: dict[str, str]) -> SourceRecord:
         )
     except ValidationError as exc:
         err = exc.errors()[0]
-        column = {"date": "source_date", "url": "source_url"}.get(
+        column = {"date": "source_date", "url": "source_url", "kind": "source_kind"}.get(
             str(err["loc"][0]), "source_title"
         )
         raise LoadError(path, f"bad source: {err['msg']}.", line=line, column=column) from None
@@ -331,25 +332,33 @@ def _recipient_id(name: str, known: dict[str, dict[str, str]]) -> str:
     return hit["id"] if hit else f"org:{slug(name)}"
 
 
-def _recipient(entry: _Entry, known: dict[str, dict[str, str]]) -> ActorRecord:
+def _recipient(path: Path, entry: _Entry, known: dict[str, dict[str, str]]) -> ActorRecord:
     f = entry.fields
     hit = known.get(f["recipient"].lower(), {})
     org_type = hit.get("org_type") or f["recipient_type"] or "other"
     kind = {"body": "NationalBody", "dataset": "Dataset"}.get(
         entry.recipient_id.split(":", 1)[0], "Organisation"
     )
-    return ActorRecord(
-        id=entry.recipient_id,
-        kind=kind,
-        name=hit.get("name") or f["recipient"],
-        org_type=org_type,
-        aliases=[f["recipient"]] if hit.get("name") else [],
-        evidence=[
-            Evidence(
-                source=entry.claim.source, locator=entry.claim.locator, quote=entry.claim.quote
-            )
-        ],
-    )
+    try:
+        return ActorRecord(
+            id=entry.recipient_id,
+            kind=kind,
+            name=hit.get("name") or f["recipient"],
+            org_type=org_type,
+            aliases=[f["recipient"]] if hit.get("name") else [],
+            evidence=[
+                Evidence(
+                    source=entry.claim.source, locator=entry.claim.locator, quote=entry.claim.quote
+                )
+            ],
+        )
+    except ValidationError as exc:  # was a raw pydantic traceback (found by hostile input)
+        err = exc.errors()[0]
+        column = "recipient_type" if err["loc"][:1] == ("org_type",) else "recipient"
+        message = str(err["msg"]).removeprefix("Value error, ")
+        raise LoadError(
+            path, f"bad recipient: {message}.", line=entry.line, column=column
+        ) from None
 
 
 # -- merging rows into releases ---------------------------------------------------------------

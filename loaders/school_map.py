@@ -22,6 +22,7 @@ from pydantic import Field, ValidationError, field_validator
 
 from graph.model import (
     Claim,
+    EvidenceKind,
     FlowRecord,
     Purpose,
     Record,
@@ -34,13 +35,14 @@ from loaders.common import (
     LoadError,
     LoadPlan,
     LoadReport,
+    Row,
     fingerprint,
     read_table,
     require_columns,
     slug,
     suggest,
 )
-from loaders.guard import check_text_fields
+from loaders.guard import check_structure, check_text_fields
 from loaders.yamlfile import line_of, read_yaml, strip_lines
 
 COLUMNS = [
@@ -59,7 +61,10 @@ COLUMNS = [
     "viewers",
     "onward",
     "evidence",
+    "evidence_kind",
 ]
+MAX_VALUES = 200_000  # a map's values, aliases expanded (the demo map has about 1,500)
+YAML_SUFFIXES = {".yaml", ".yml", ".json"}  # JSON is read as YAML, keeping line numbers
 LIST_COLUMNS = {"items", "subjects", "purposes", "viewers", "onward"}
 REQUIRED = ["system", "product", "category", "items", "lawful_basis", "evidence"]
 BIOMETRIC_NOTE = (
@@ -86,6 +91,9 @@ class MapRow(Record):
     viewers: list[str] = Field(default_factory=list)
     onward: list[str] = Field(default_factory=list)
     evidence: str = Field(min_length=3)
+    # what the evidence is: the school's own statement unless said otherwise ("synthetic" marks
+    # the benchmark's generated maps)
+    evidence_kind: EvidenceKind = "school_statement"
 
     @field_validator("product", "onward", mode="before")
     @classmethod
@@ -103,15 +111,29 @@ class SchoolMap:
     notes: list[str] = field(default_factory=list)
 
 
-def read_school_map(path: Path, urn: str | None, catalogue: Catalogue) -> SchoolMap:
-    """Parse and validate a school map (CSV or YAML); errors name the line and column."""
-    if path.suffix.lower() in {".yaml", ".yml"}:
-        school_map = _read_yaml(path, urn)
+def read_school_map(
+    path: Path, urn: str | None, catalogue: Catalogue, content: bytes | None = None
+) -> SchoolMap:
+    """Parse and validate a school map (CSV, YAML or JSON); errors name the line and column.
+
+    `content` (an upload through the API) is read instead of the file; `path` then only names
+    it in messages, and its suffix says the format."""
+    raw = content if content is not None else path.read_bytes()
+    if path.suffix.lower() in YAML_SUFFIXES:
+        school_map = _read_yaml(path, urn, raw)
+    elif content is not None:
+        raise LoadError(path, "an uploaded map must be YAML or JSON.")
     else:
         school_map = _read_csv(path, urn)
-    school_map.digest = fingerprint(path.read_bytes())
+    school_map.digest = fingerprint(raw)
     if not school_map.rows:
         raise LoadError(path, "the map has no rows.")
+    check_map_rows(path, school_map, catalogue)
+    return school_map
+
+
+def check_map_rows(path: Path, school_map: SchoolMap, catalogue: Catalogue) -> None:
+    """Check every row's items against the catalogue and its Article 9 condition; notes."""
     for line, row in school_map.rows:
         catalogue.check_ids(path, row.items, line, "items")
         special = [i for i in row.items if _gdpr(catalogue, i) == "special_category"]
@@ -127,15 +149,16 @@ def read_school_map(path: Path, urn: str | None, catalogue: Catalogue) -> School
             )
         if any(i.startswith("pupil.biometric") for i in row.items):
             school_map.notes.append(f"{row.system}: {BIOMETRIC_NOTE}")
-    return school_map
 
 
 def plan_school_map(
-    path: Path, urn: str | None, known_actors: set[str]
+    path: Path, urn: str | None, known_actors: set[str], content: bytes | None = None
 ) -> tuple[LoadPlan, LoadReport, SchoolMap]:
-    """A plan that replaces the school's map; `known_actors` are the graph's actor ids."""
+    """A plan that replaces the school's map; `known_actors` are the graph's actor ids.
+
+    `content`: the map's bytes when it was uploaded rather than read from `path`."""
     catalogue = curated_catalogue()
-    school_map = read_school_map(path, urn, catalogue)
+    school_map = read_school_map(path, urn, catalogue, content)
     school_id = f"school:{school_map.urn}"
     if school_id not in known_actors:
         raise LoadError(
@@ -148,9 +171,26 @@ def plan_school_map(
     report.notes += school_map.notes
     if school_map.example:
         report.notes.append("this map is marked as an EXAMPLE, not a real school's")
-    plan = LoadPlan(origin=f"school-map:{school_map.urn}", fingerprint=school_map.digest)
+    plan = LoadPlan(
+        origin=f"school-map:{school_map.urn}", fingerprint=school_map.digest, urn=school_map.urn
+    )
+    version = add_school_map(plan, school_map, path, known_actors)
+    plan.audit_rows = json.loads(version["rows_json"])
+    plan.extra_writes.append(("record_map_versions", {"maps": [version]}))
+    return plan, report, school_map
+
+
+def add_school_map(
+    plan: LoadPlan, school_map: SchoolMap, path: Path, known_actors: set[str]
+) -> dict[str, Any]:
+    """Add one school's map to `plan` (its sources and flows, origin `school-map:<urn>`) and
+    return the row that records this version of the map."""
+    origin = f"school-map:{school_map.urn}"
+    school_id = f"school:{school_map.urn}"
     layer = f"school:{school_map.urn}"
     seen_ids: set[str] = set()
+    source_ids: set[str] = set()
+    first_flow = len(plan.flows)
     for line, row in school_map.rows:
         for target in [row.product, *row.onward]:
             if target not in known_actors:
@@ -165,13 +205,19 @@ def plan_school_map(
                     else "Load the supplier catalogue, or use an id from `edflows search`.",
                 )
         source = SourceRecord(
-            id=f"school-{school_map.urn}-{fingerprint(row.evidence.encode())[:10]}",
+            id=f"school-{school_map.urn}-{fingerprint(row.evidence.encode())[:10]}"
+            + ("-synthetic" if row.evidence_kind == "synthetic" else ""),
             title=row.evidence,
-            kind="school_statement",
-            note=f"Stated in the data map of school URN {school_map.urn}"
-            + (" (an EXAMPLE map)" if school_map.example else ""),
+            kind=row.evidence_kind,
+            note=(
+                f"SYNTHETIC data map for school URN {school_map.urn}: not a statement by the school"
+                if row.evidence_kind == "synthetic"
+                else f"Stated in the data map of school URN {school_map.urn}"
+                + (" (an EXAMPLE map)" if school_map.example else "")
+            ),
         )
-        if source.id not in {s.id for s in plan.sources}:
+        if source.id not in source_ids:
+            source_ids.add(source.id)
             plan.sources.append(source)
         claim = Claim(source=source.id, locator=f"{path.name} line {line}" if line else path.name)
         flow_id = f"flow:school-{school_map.urn}:{slug(row.system)}"
@@ -224,20 +270,17 @@ def plan_school_map(
                     **common,
                 )
             )
+    if origin != plan.origin:
+        flow_ids = {f.id for f in plan.flows[first_flow:]}
+        plan.flow_origins.update({flow_id: origin for flow_id in flow_ids})
     version_rows = [row.model_dump(exclude_none=True) for _, row in school_map.rows]
-    plan.extra_writes.append(
-        (
-            "record_map_version",
-            {
-                "id": f"school-map:{school_map.urn}:{school_map.digest}",
-                "urn": school_map.urn,
-                "digest": school_map.digest,
-                "path": str(path),
-                "rows_json": json.dumps(version_rows, sort_keys=True),
-            },
-        )
-    )
-    return plan, report, school_map
+    return {
+        "id": f"school-map:{school_map.urn}:{school_map.digest}",
+        "urn": school_map.urn,
+        "digest": school_map.digest,
+        "path": str(path),
+        "rows_json": json.dumps(version_rows, sort_keys=True),
+    }
 
 
 def blank_template(fmt: str) -> str:
@@ -273,18 +316,60 @@ def blank_template(fmt: str) -> str:
     return out.getvalue()
 
 
-def _read_yaml(path: Path, urn: str | None) -> SchoolMap:
-    raw = read_yaml(path)
+def _read_yaml(path: Path, urn: str | None, content: bytes) -> SchoolMap:
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        bad_line = content[: exc.start].count(b"\n") + 1
+        raise LoadError(path, f"not valid UTF-8 (byte {exc.start}).", line=bad_line) from exc
+    try:
+        raw = read_yaml(path, text)
+        if not isinstance(raw, dict) or "rows" not in raw:
+            raise LoadError(path, "expected a mapping with `urn` and `rows`.", line=1)
+        if _expanded_size(raw, {}) > MAX_VALUES:
+            raise LoadError(
+                path,
+                f"the map holds more than {MAX_VALUES} values once its YAML aliases (*name) "
+                "are expanded.",
+                hint="A school map has one row per system; write the rows out in full.",
+            )
+        check_structure(path, raw)
+    except RecursionError:
+        raise LoadError(path, "the map is nested too deeply to be a school map.") from None
+    return _school_map(path, urn, raw)
+
+
+def _expanded_size(value: Any, seen: dict[int, int]) -> int:
+    """How many values `value` holds once YAML aliases are expanded (shared parts counted once
+    per use, each computed once), without expanding anything."""
+    key = id(value)
+    if key in seen:
+        return seen[key]
+    children: list[Any] = []
+    if isinstance(value, dict):
+        children = list(value.values())
+    elif isinstance(value, list):
+        children = value
+    size = 1 + sum(_expanded_size(child, seen) for child in children)
+    seen[key] = size
+    return size
+
+
+def _school_map(path: Path, urn: str | None, raw: dict[str, Any]) -> SchoolMap:
     if not isinstance(raw, dict) or "rows" not in raw:
         raise LoadError(path, "expected a mapping with `urn` and `rows`.", line=1)
+    if not isinstance(raw.get("rows") or [], list):
+        raise LoadError(path, "`rows` must be a list of systems.", line=line_of(raw))
     file_urn = str(raw.get("urn") or "").strip()
     urn = _urn(path, urn, file_urn)
-    rows = []
+    rows: list[tuple[int | None, MapRow]] = []
     for entry in raw.get("rows") or []:
         line = line_of(entry)
+        if not isinstance(entry, dict):
+            raise LoadError(path, "each row must be a mapping (key: value lines).", line=line)
         data = strip_lines(entry)
         check_text_fields(path, _text_fields(line, data))
-        rows.append((line, _row(path, line, data)))
+        rows.append((line, parse_row(path, line, data)))
     return SchoolMap(urn=urn, rows=rows, title=raw.get("title"), example=bool(raw.get("example")))
 
 
@@ -295,18 +380,24 @@ def _read_csv(path: Path, urn: str | None) -> SchoolMap:
         raise LoadError(path, "a CSV map needs --urn URN.")
     rows: list[tuple[int | None, MapRow]] = []
     for row in table:
-        data: dict[str, Any] = {}
-        for column in COLUMNS:
-            value = row.get(column)
-            if column in LIST_COLUMNS:
-                data[column] = [v.strip() for v in value.split(";") if v.strip()]
-            elif value:
-                data[column] = value
-        rows.append((row.line, _row(path, row.line, data)))
+        rows.append((row.line, parse_row(path, row.line, csv_row_data(row))))
     return SchoolMap(urn=_urn(path, urn, ""), rows=rows)
 
 
-def _row(path: Path, line: int | None, data: dict[str, Any]) -> MapRow:
+def csv_row_data(row: Row) -> dict[str, Any]:
+    """A CSV row's map fields: list columns split on `;`, empty cells left out."""
+    data: dict[str, Any] = {}
+    for column in COLUMNS:
+        value = row.get(column)
+        if column in LIST_COLUMNS:
+            data[column] = [v.strip() for v in value.split(";") if v.strip()]
+        elif value:
+            data[column] = value
+    return data
+
+
+def parse_row(path: Path, line: int | None, data: dict[str, Any]) -> MapRow:
+    """One validated map row; a bad value is a LoadError naming its line and column."""
     try:
         return MapRow.model_validate(data)
     except ValidationError as exc:

@@ -246,6 +246,7 @@ def _row_source(path: Path, row: Row) -> SourceRecord:
     kind = KIND_BY_HOST.get(host, "vendor_page" if url else "unverified")
     if "sch.uk" in host or "school" in host:
         kind = "school_statement"
+    kind = row.get("source_kind") or kind  # a compiler may say what the document is
     key = url or row.get("source_title")
     given = row.get("source_date")
     date = loose_date(given) if given else None

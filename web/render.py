@@ -36,6 +36,8 @@ def static_file(name: str) -> tuple[Path, str] | None:
     """A file the pages load (ours, or vis-network's from pyvis) and its media type."""
     if name in VIS_FILES:
         return VIS_DIR / name, VIS_FILES[name]
+    if not name.isprintable() or "/" in name or "\\" in name:
+        return None  # a NUL byte made resolve() raise (a 500); no static name needs these
     path = (STATIC_DIR / name).resolve()
     if path.parent != STATIC_DIR.resolve() or not path.is_file():
         return None

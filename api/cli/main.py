@@ -10,10 +10,26 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from api.cli import load_cmds, query_cmds, report_cmds, school_cmds, server_cmds
+from api.cli import (
+    bench_cmds,
+    load_cmds,
+    query_cmds,
+    report_cmds,
+    school_cmds,
+    server_cmds,
+    trust_cmds,
+)
 from graph.errors import EdflowsError
 
-COMMAND_MODULES = [server_cmds, load_cmds, query_cmds, school_cmds, report_cmds]
+COMMAND_MODULES = [
+    server_cmds,
+    load_cmds,
+    query_cmds,
+    school_cmds,
+    report_cmds,
+    trust_cmds,
+    bench_cmds,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -95,7 +95,10 @@ def serve_cmd(args: argparse.Namespace) -> int:
     from api.app import create_app
 
     print(f"Serving edflows at http://{args.host}:{args.port} (API docs at /docs)")
-    uvicorn.run(create_app(), host=args.host, port=args.port, log_level="info")
+    # keep idle connections open longer than clients that pool them (uvicorn closes after 5 s)
+    uvicorn.run(
+        create_app(), host=args.host, port=args.port, log_level="info", timeout_keep_alive=75
+    )
     return 0
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from graph.audit import list_entries
 from graph.db import Database
 from graph.errors import EdflowsError
 from graph.export import export_graph, import_graph, write_csv, write_graphml, write_json
@@ -41,7 +42,10 @@ def _load_small_graph(db: Database, shared_data: Path, tmp_path: Path) -> None:
 
 def _snapshot(db: Database) -> tuple[dict[Any, Any], list[Any]]:
     nodes, _, _ = db.driver.execute_query(
-        "MATCH (n) RETURN labels(n) AS labels, properties(n) AS props", database_=db.database
+        # the knowledge: the audit trail and tokens are never exported (see the last test)
+        "MATCH (n) WHERE NOT (n:AuditEntry OR n:Token) "
+        "RETURN labels(n) AS labels, properties(n) AS props",
+        database_=db.database,
     )
     rels, _, _ = db.driver.execute_query(
         "MATCH (a)-[r]->(b) RETURN type(r) AS type, a.id AS a, b.id AS b, properties(r) AS props",
@@ -81,6 +85,11 @@ def test_json_round_trip_is_exact(db: Database, shared_data: Path, tmp_path: Pat
     db.wipe()
     import_graph(db, data)
     assert _snapshot(db) == (before_nodes, before_rels)
+    # the import itself is recorded in the audit trail; loads' entries are not exported
+    entries = list_entries(db).entries
+    assert [(e.actor, e.action) for e in entries] == [("cli", "import")]
+    assert entries[0].after["nodes"] == len(before_nodes)
+    assert not any({"AuditEntry", "Token"} & set(n["labels"]) for n in data["nodes"])
 
 
 def test_graphml_csv_and_subgraph(db: Database, shared_data: Path, tmp_path: Path) -> None:

@@ -209,3 +209,78 @@ def test_the_compiled_catalogue_csv_loads_with_matching_counts(
         "MATCH (p:Product) WHERE p.layer = 'catalogue' RETURN count(p) AS n", database_=db.database
     )
     assert records[0]["n"] == len(products)
+
+
+def bulk_csv(path: Path, rows: list[dict[str, Any]], urn: str = URN) -> Path:
+    """The demo map's rows as a school-maps CSV (a `urn` column plus the map's columns)."""
+    from loaders.school_map import COLUMNS
+
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["urn", *COLUMNS])
+        for row in rows:
+            cells = [row.get(c) for c in COLUMNS]
+            writer.writerow(
+                [urn, *["; ".join(v) if isinstance(v, list) else (v or "") for v in cells]]
+            )
+    return path
+
+
+def without_locator(flows: dict[str, dict]) -> dict[str, dict]:  # type: ignore[type-arg]
+    """Flows without their claims' locators and load ids (a CSV's line numbers differ from
+    YAML's; each load has its own id)."""
+    out = {}
+    for flow_id, flow in flows.items():
+        claims = [
+            {k: v for k, v in c.items() if k != "locator"} for c in json.loads(flow["claims_json"])
+        ]
+        out[flow_id] = {**flow, "claims_json": claims, "load_id": None}
+    return out
+
+
+def test_a_file_of_many_maps_writes_what_single_maps_write(
+    prepared: Database, tmp_path: Path
+) -> None:
+    # a CSV cell splits lists on ";", so list entries holding one are written with "," in both
+    data = demo()
+    for row in data["rows"]:
+        for key, value in row.items():
+            if isinstance(value, list):
+                row[key] = [v.replace(";", ",") for v in value]
+    single_map = tmp_path / "demo.yaml"
+    single_map.write_text(yaml.safe_dump(data, sort_keys=False))
+    run_load(prepared, "school-map", str(single_map))
+    single = without_locator(flows_of_map(prepared))
+    bulk = bulk_csv(tmp_path / "maps.csv", data["rows"])
+    report = run_load(prepared, "school-maps", str(bulk))
+    assert report.written["flows"] == len(single)
+    assert without_locator(flows_of_map(prepared)) == single
+    assert all(
+        "maps.csv line" in json.loads(f["claims_json"])[0]["locator"]
+        for f in flows_of_map(prepared).values()
+    )
+
+    before = counts(prepared)
+    again = run_load(prepared, "school-maps", str(bulk))
+    assert counts(prepared) == before and again.removed_flows == 0
+
+    # a row dropped from the file is dropped from that school's map, as a single map would
+    rows = data["rows"]
+    run_load(prepared, "school-maps", str(bulk_csv(tmp_path / "fewer.csv", rows[1:])))
+    assert len(flows_of_map(prepared)) == len(single) - 1 - len(rows[0].get("onward") or [])
+
+
+def test_a_bad_row_in_a_file_of_many_maps_refuses_the_whole_file(
+    prepared: Database, tmp_path: Path
+) -> None:
+    rows = demo()["rows"]
+    run_load(prepared, "school-maps", str(bulk_csv(tmp_path / "maps.csv", rows)))
+    before, flows = counts(prepared), flows_of_map(prepared)
+    rows[3]["items"] = ["pupil.contact.postcodee"]
+    with pytest.raises(EdflowsError, match=r"unknown data item 'pupil.contact.postcodee'") as bad:
+        run_load(prepared, "school-maps", str(bulk_csv(tmp_path / "bad.csv", rows)))
+    assert "line 5" in bad.value.message and "items" in bad.value.message
+    with pytest.raises(EdflowsError, match="no school with URN 999999") as unknown:
+        run_load(prepared, "school-maps", str(bulk_csv(tmp_path / "x.csv", rows[:2], "999999")))
+    assert "line 2" in unknown.value.message
+    assert counts(prepared) == before and flows_of_map(prepared) == flows

@@ -1,0 +1,1 @@
+"""Benchmarks of edflows: scripts that measure, never pytest asserts on time."""

@@ -1,0 +1,5 @@
+// Benchmark check (bench/run): every flow in effect, with what the Python breadth-first search
+// needs to decide whether it carries an item.
+MATCH (a:Actor)-[f:FLOW]->(b:Actor)
+WHERE f.in_effect
+RETURN a.id AS src, b.id AS dst, f.layer AS layer, f.items AS items, f.tier AS tier

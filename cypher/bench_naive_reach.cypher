@@ -1,0 +1,12 @@
+// Benchmark baseline (bench/run): a naive reach. One variable-length pattern returning every
+// path from the start (as the ids along it), with the carrying predicate on every relationship
+// of every path (same rules as reach_step.cypher); the client takes the organisations at the
+// paths' ends. Run with a timeout: on a national graph the number of paths explodes.
+MATCH p = (s:Actor {id: $start})-[fs:FLOW*1..10]->(o:Actor)
+WHERE all(f IN fs WHERE f.in_effect
+        AND ($layers IS NULL OR f.layer IN $layers)
+        AND (any(i IN coalesce(f.items, []) WHERE i IN $covering)
+             OR (size(coalesce(f.items, [])) = 0
+                 AND (f.tier IS NULL OR ($item_tier IS NOT NULL AND $item_tier >= f.tier)))))
+  AND o <> s
+RETURN [n IN nodes(p) | n.id] AS ids

@@ -1,0 +1,5 @@
+// Retire a flow: it stays in the graph as history, with the day it stopped and why.
+MATCH (:Actor)-[f:FLOW {id: $id}]->(:Actor)
+SET f.valid_to = $valid_to, f.valid_to_day = date($valid_to_day), f.retired = true,
+    f.retired_reason = $reason, f.retired_at = toString(datetime())
+RETURN properties(f) AS flow

@@ -1,0 +1,203 @@
+"""Changes through the API: a school's map, a flow added or retired, a source added.
+
+Who may change what: a `school` token only its own school's layer (its map, its flows, sources
+whose id starts `school-<urn>-`); an `editor` token the national layer (flows outside school
+layers, any source); an `admin` token only tokens (graph.tokens). Each change is ONE Neo4j
+transaction that also writes its audit entry; a refusal or failure writes nothing. Labels and
+relationship types are fixed in the queries: a write can only ever touch :FLOW, :Source and
+(for maps, through the loader) the school's own flows, never a :Token or :AuditEntry.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from neo4j import ManagedTransaction
+from neo4j.exceptions import ConstraintError
+from pydantic import BaseModel, Field
+
+from graph import audit
+from graph.db import Database
+from graph.errors import Conflict, Forbidden, InvalidInput, NotFoundError
+from graph.model import FlowFacts, FlowRecord, PartialDate, SourceRecord, first_day, last_day
+from graph.queries import query
+from graph.tokens import TokenInfo
+from graph.writer import check_references, flow_row, write_plan
+from loaders.common import LoadPlan, LoadReport
+
+NATIONAL = "national"
+API_ORIGIN = "api"
+
+
+class FlowIn(FlowFacts):
+    """A new flow. With `urn` it belongs to that school's own layer; without, the national
+    layer. Its claims must name sources already in the graph (add them first)."""
+
+    id: str = Field(
+        pattern=r"^flow:[A-Za-z0-9][A-Za-z0-9:._-]*$",
+        max_length=200,
+        examples=["flow:example-app-to-analytics"],
+    )
+    source_actor: str = Field(max_length=200, examples=["product:sims"])
+    target_actor: str = Field(max_length=200, examples=["supplier:education-software-solutions"])
+    urn: str | None = Field(
+        default=None,
+        pattern=r"^\d{1,8}$",
+        description="the school whose own layer the flow joins (a school token's URN)",
+    )
+    props: dict[str, Any] = Field(
+        default_factory=dict, max_length=0, description="not settable through the API"
+    )
+
+
+class RetireIn(BaseModel):
+    """Retire a flow: it stays as history, in force until `valid_to`."""
+
+    valid_to: PartialDate = Field(examples=["2026-07"])
+    reason: str = Field(min_length=3, max_length=1000, examples=["contract ended"])
+
+
+class Change(BaseModel):
+    """What a write did: the audit entry that records it, and the changed record."""
+
+    audit_id: str
+    target: str
+    record: dict[str, Any] | None = None
+
+
+def replace_school_map(
+    db: Database, token: TokenInfo, urn: str, content: bytes, fmt: Literal["yaml", "json"]
+) -> tuple[LoadReport, str]:
+    """Replace a school's map with an uploaded YAML or JSON map (the loader's own rules)."""
+    if token.role != "school" or token.urn != urn:
+        raise Forbidden(_school_only(token, urn, "change the map"))
+    if not db.read("get_school", urn=urn):
+        raise NotFoundError("school", urn)
+    from loaders.school_map import plan_school_map
+
+    known = set(db.read("list_actor_ids")[0]["ids"])
+    plan, report, _ = plan_school_map(Path(f"upload-{urn}.{fmt}"), urn, known, content)
+    entry = write_plan(db, plan, report, actor=token.actor, action="school-map.replace")
+    return report, entry
+
+
+def add_flow(db: Database, token: TokenInfo, body: FlowIn) -> Change:
+    layer = _layer_for(token, body.urn, "add a flow")
+    fields = body.model_dump(exclude={"urn", "props"})
+    try:
+        record = FlowRecord.model_validate({**fields, "layer": layer})
+    except ValueError as exc:
+        raise InvalidInput(f"the flow is not valid: {exc}") from None
+    origin = f"{API_ORIGIN}:{layer}"
+    row = flow_row(record, origin)
+
+    def work(tx: ManagedTransaction) -> Change:
+        if tx.run(query("get_flow"), id=record.id).single() is not None:
+            raise Conflict(f"a flow with id {record.id!r} exists; choose another id")
+        check_references(tx, LoadPlan(origin=origin, flows=[record], replace_flows=False))
+        tx.run(query("merge_flows"), rows=[row]).consume()
+        after = _flow(tx, record.id)
+        entry = audit.record(
+            tx, token.actor, "flow.add", record.id, None, after, urn=_urn_of(layer)
+        )
+        return Change(audit_id=entry, target=record.id, record=after)
+
+    return _write(db, work, f"a flow with id {record.id!r} exists")
+
+
+def retire_flow(db: Database, token: TokenInfo, flow_id: str, body: RetireIn) -> Change:
+    def work(tx: ManagedTransaction) -> Change:
+        before = _flow(tx, flow_id)
+        if before is None:
+            raise NotFoundError("flow", flow_id)
+        _layer_for(token, _urn_of(str(before.get("layer") or NATIONAL)), "retire a flow")
+        if before.get("retired"):
+            raise Conflict(f"the flow {flow_id!r} is already retired")
+        valid_from = before.get("valid_from")
+        if valid_from and last_day(body.valid_to) < first_day(str(valid_from)):
+            raise InvalidInput(
+                f"valid_to {body.valid_to} is before the flow's valid_from {valid_from}"
+            )
+        tx.run(
+            query("retire_flow"),
+            id=flow_id,
+            valid_to=body.valid_to,
+            valid_to_day=last_day(body.valid_to).isoformat(),
+            reason=body.reason,
+        ).consume()
+        after = _flow(tx, flow_id)
+        urn = _urn_of(str(before.get("layer") or NATIONAL))
+        entry = audit.record(tx, token.actor, "flow.retire", flow_id, before, after, urn=urn)
+        return Change(audit_id=entry, target=flow_id, record=after)
+
+    return _write(db, work, "")
+
+
+def add_source(db: Database, token: TokenInfo, source: SourceRecord) -> Change:
+    if token.role == "school":
+        if not source.id.startswith(f"school-{token.urn}-"):
+            raise Forbidden(
+                f"a school token may add only its school's own sources, with ids starting "
+                f"'school-{token.urn}-'"
+            )
+    elif token.role != "editor":
+        raise Forbidden(f"a {token.role} token cannot add sources; use an editor token")
+    props = {k: v for k, v in source.model_dump(mode="json").items() if v is not None}
+
+    def work(tx: ManagedTransaction) -> Change:
+        if tx.run(query("get_source"), id=source.id).single() is not None:
+            raise Conflict(f"a source with id {source.id!r} exists; choose another id")
+        row = tx.run(query("create_source"), props=props).single()
+        after = dict(row["source"]) if row else None
+        urn = token.urn if token.role == "school" else None
+        entry = audit.record(tx, token.actor, "source.add", source.id, None, after, urn=urn)
+        return Change(audit_id=entry, target=source.id, record=after)
+
+    return _write(db, work, f"a source with id {source.id!r} exists")
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+def _layer_for(token: TokenInfo, urn: str | None, what: str) -> str:
+    """The layer a token may write, or Forbidden."""
+    if urn is not None:
+        if token.role == "school" and token.urn == urn:
+            return f"school:{urn}"
+        raise Forbidden(_school_only(token, urn, what))
+    if token.role == "editor":
+        return NATIONAL
+    raise Forbidden(
+        f"a {token.role} token cannot {what} in the national layer; that needs an editor token"
+    )
+
+
+def _school_only(token: TokenInfo, urn: str, what: str) -> str:
+    if token.role == "school":
+        return f"this token is for URN {token.urn}; it cannot {what} for URN {urn}"
+    return (
+        f"only a school token of URN {urn} can {what} for that school; "
+        f"this is an {token.role} token"
+    )
+
+
+def _urn_of(layer: str) -> str | None:
+    return layer.removeprefix("school:") if layer.startswith("school:") else None
+
+
+def _flow(tx: ManagedTransaction, flow_id: str) -> dict[str, Any] | None:
+    row = tx.run(query("get_flow"), id=flow_id).single()
+    if row is None:
+        return None
+    flow = {k: v for k, v in dict(row["flow"]).items() if not k.endswith("_day")}
+    flow.update({"from": row["from_id"], "to": row["to_id"]})
+    return flow
+
+
+def _write(db: Database, work: Any, clash: str) -> Change:
+    try:
+        change: Change = db.write_tx(work)
+    except ConstraintError as exc:  # a concurrent write took the id first
+        raise Conflict(clash or "the change clashes with a concurrent one") from exc
+    return change
