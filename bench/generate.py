@@ -7,9 +7,10 @@ releases to SYNTHETIC recipients. Every generated name starts with "SYNTHETIC" a
 generated row cites one source of kind `synthetic` that says so. Deterministic from `--seed`.
 
 The files are in the formats the project's own loaders read, so the benchmark measures the
-real loaders: `products.csv` (suppliers loader, compiled format), `school_maps.csv`
-(school-maps loader) and `releases.csv` (releases loader). `manifest.json` records the
-scale, the seed and the counts.
+real loaders: `products.csv` (suppliers loader, compiled format), `school_maps/part-NN.csv`
+(school-maps loader; schools grouped by local authority, each part an atomic load of at most
+PART_ROWS rows, as a group of authorities would compile them) and `releases.csv` (releases
+loader). `manifest.json` records the scale, the seed and the counts.
 """
 
 from __future__ import annotations
@@ -113,6 +114,9 @@ CATEGORY_ITEMS: dict[str, list[str]] = {
 SYNTHETIC_PER_CATEGORY = 10  # synthetic products added to each category
 HOSTS = 12  # synthetic hosting sub-processors, each with its own datacentre sub-processor
 ART9 = "SYNTHETIC: 9(2)(g) substantial public interest"
+# rows per school-maps file: each file is one transaction, and Neo4j holds a transaction's
+# changes in its heap (about 10 KB a flow), so a 4 GiB heap takes parts of this size
+PART_ROWS = 60_000
 
 
 @dataclass
@@ -131,14 +135,21 @@ def generate(shared_data: Path, out: Path, scale: str = "national", seed: int = 
     rng = random.Random(seed)
     title = SYNTHETIC_TITLE.format(scale=scale, seed=seed)
     out.mkdir(parents=True, exist_ok=True)
-    schools = _schools(shared_data / "schools" / "2017-2018_england_spine.csv")
+    la_of = _schools(shared_data / "schools" / "2017-2018_england_spine.csv")
+    schools = list(la_of)
     if size["schools"]:
         schools = sorted(rng.sample(schools, min(size["schools"], len(schools))))
+    schools.sort(key=lambda urn: (la_of[urn], urn))
     products = _curated_products()
     synthetic = _synthetic_products(out / "products.csv", title)
     for category, entries in synthetic.items():
         products.setdefault(category, []).extend(entries)
-    rows = _school_maps(out / "school_maps.csv", schools, products, size["per_school"], rng, title)
+    parts = out / "school_maps"
+    if parts.exists():
+        for old in parts.glob("*.csv"):
+            old.unlink()
+    parts.mkdir(exist_ok=True)
+    rows, files = _school_maps(parts, schools, la_of, products, size["per_school"], rng, title)
     releases, recipients = _releases(
         out / "releases.csv",
         shared_data / "npd-releases" / "releases.csv",
@@ -157,16 +168,21 @@ def generate(shared_data: Path, out: Path, scale: str = "national", seed: int = 
         "synthetic_products": sum(len(v) for v in synthetic.values()),
         "synthetic_releases": releases,
         "synthetic_recipients": recipients,
-        "files": ["products.csv", "school_maps.csv", "releases.csv"],
+        "school_map_files": files,
+        "files": ["products.csv", *files, "releases.csv"],
     }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     return Generated(out, manifest)
 
 
-def _schools(path: Path) -> list[str]:
-    """The URNs of the real school list (the same file the schools loader reads)."""
+def _schools(path: Path) -> dict[str, str]:
+    """The real school list (the file the schools loader reads): URN -> its LA code."""
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        return [row["URN"].strip() for row in csv.DictReader(handle) if row["URN"].strip()]
+        return {
+            row["URN"].strip(): row["LA"].strip()
+            for row in csv.DictReader(handle)
+            if row["URN"].strip()
+        }
 
 
 def _curated_products() -> dict[str, list[tuple[str, list[str]]]]:
@@ -219,39 +235,52 @@ def _synthetic_products(path: Path, title: str) -> dict[str, list[tuple[str, lis
 
 
 def _school_maps(
-    path: Path,
+    folder: Path,
     schools: list[str],
+    la_of: dict[str, str],
     products: dict[str, list[tuple[str, list[str]]]],
     per_school: int,
     rng: random.Random,
     title: str,
-) -> int:
-    """One school-maps CSV: about `per_school` systems per school, by the MIX of categories."""
+) -> tuple[int, list[str]]:
+    """School-maps CSVs: about `per_school` systems per school, by the MIX of categories; the
+    schools in LA order, a new part when the next LA would take a part past PART_ROWS."""
     catalogue = curated_catalogue()
     special = {i for i in catalogue.items if _special(catalogue, i)}
-    quota = [c for c, (_, n) in MIX.items() for _ in range(n)]
-    rows = 0
-    with path.open("w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(
-            ["urn", "system", "product", "category", "items", "subjects", "lawful_basis",
-             "art9_condition", "retention", "storage", "evidence", "evidence_kind"]
-        )  # fmt: skip
-        for urn in schools:
-            chosen: set[str] = set()
-            for category in quota[:per_school]:
-                options = [p for p in products[category] if p[0] not in chosen]
-                product_id, items = rng.choice(options)
-                chosen.add(product_id)
-                kept = [i for i in items if rng.random() < 0.8] or items[:1]
-                writer.writerow(
-                    [urn, f"SYNTHETIC {product_id.split(':', 1)[1]}", product_id,
-                     MIX[category][0], "; ".join(kept), "pupil", "SYNTHETIC: Article 6(1)(e)",
-                     ART9 if special & set(kept) else "", "SYNTHETIC: one year after leaving",
-                     rng.choice(["UK", "UK", "EEA", "USA"]), title, "synthetic"]
-                )  # fmt: skip
-                rows += 1
-    return rows
+    quota = [c for c, (_, n) in MIX.items() for _ in range(n)][:per_school]
+    header = ["urn", "system", "product", "category", "items", "subjects", "lawful_basis",
+              "art9_condition", "retention", "storage", "evidence", "evidence_kind"]  # fmt: skip
+    by_la: dict[str, list[str]] = {}
+    for urn in schools:
+        by_la.setdefault(la_of[urn], []).append(urn)
+    groups: list[list[str]] = [[]]
+    for urns in by_la.values():
+        if groups[-1] and (len(groups[-1]) + len(urns)) * len(quota) > PART_ROWS:
+            groups.append([])
+        groups[-1].extend(urns)
+    rows, files = 0, []
+    for n, group in enumerate(groups, 1):
+        name = f"school_maps/part-{n:02d}.csv"
+        files.append(name)
+        with (folder / f"part-{n:02d}.csv").open("w", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(header)
+            for urn in group:
+                chosen: set[str] = set()
+                for category in quota:
+                    options = [p for p in products[category] if p[0] not in chosen]
+                    product_id, items = rng.choice(options)
+                    chosen.add(product_id)
+                    kept = [i for i in items if rng.random() < 0.8] or items[:1]
+                    writer.writerow(
+                        [urn, f"SYNTHETIC {product_id.split(':', 1)[1]}", product_id,
+                         MIX[category][0], "; ".join(kept), "pupil",
+                         "SYNTHETIC: Article 6(1)(e)", ART9 if special & set(kept) else "",
+                         "SYNTHETIC: one year after leaving",
+                         rng.choice(["UK", "UK", "EEA", "USA"]), title, "synthetic"]
+                    )  # fmt: skip
+                    rows += 1
+    return rows, files
 
 
 def _releases(

@@ -48,11 +48,11 @@ def test_the_generator_is_deterministic_and_labels_what_it_makes(
     other = generate(mini_shared, tmp_path / "c", "small", seed=4)
     for name in first.manifest["files"]:
         assert (first.folder / name).read_bytes() == (second.folder / name).read_bytes()
-    assert (first.folder / "school_maps.csv").read_bytes() != (
-        other.folder / "school_maps.csv"
-    ).read_bytes()
+    part = "school_maps/part-01.csv"
+    assert (first.folder / part).read_bytes() != (other.folder / part).read_bytes()
     assert first.manifest["synthetic"] is True and first.manifest["schools"] == SCHOOLS
-    with (first.folder / "school_maps.csv").open() as handle:
+    assert first.manifest["school_map_files"] == ["school_maps/part-01.csv"]
+    with (first.folder / "school_maps" / "part-01.csv").open() as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == SCHOOLS * 20
     assert all(
@@ -76,7 +76,7 @@ def test_generated_inputs_load_and_the_python_bfs_agrees_with_reach(
     for name, file in (
         ("suppliers", "products.csv"),
         ("releases", "releases.csv"),
-        ("school-maps", "school_maps.csv"),
+        ("school-maps", "school_maps/part-01.csv"),
     ):
         report = run_load(db, name, str(inputs.folder / file))
         assert report.written.get("flows"), (name, report.written)
@@ -90,7 +90,7 @@ def test_generated_inputs_load_and_the_python_bfs_agrees_with_reach(
     journeys = JourneyService(db)
     index = journeys.index()
     bfs = PythonBFS.load(db, index)
-    with (inputs.folder / "school_maps.csv").open() as handle:
+    with (inputs.folder / "school_maps" / "part-01.csv").open() as handle:
         urns = sorted({r["urn"] for r in csv.DictReader(handle)})
     items = ["pupil.contact.postcode", "pupil.identity.name", "pupil.online.browsing_history",
              "pupil.characteristics.ethnicity", "pupil.biometric.fingerprint_template"]  # fmt: skip

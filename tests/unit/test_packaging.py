@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -11,6 +12,8 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def test_wheel_ships_cypher_files_and_the_neo4j_launcher(tmp_path: Path) -> None:
+    # setuptools reuses build/ and would ship files since deleted from the repo
+    shutil.rmtree(REPO / "build", ignore_errors=True)
     subprocess.run(
         [
             sys.executable,
