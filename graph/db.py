@@ -68,6 +68,13 @@ class Database:
         """Run `cypher/<name>.cypher` as a read (sent to a reader on a cluster)."""
         return self._run(name, params, RoutingControl.READ, timeout or self.settings.query_timeout)
 
+    def read_plain(self, name: str, timeout: float | None = None, **params: Any) -> list[Row]:
+        """`read` for queries that return only values, maps and lists (no nodes, relationships
+        or paths): the rows as they come, without walking every value to convert graph
+        entities. The reach steps return thousands of flows' properties this way."""
+        timeout = timeout or self.settings.query_timeout
+        return self._run(name, params, RoutingControl.READ, timeout, plain=True)
+
     def write(self, name: str, **params: Any) -> list[Row]:
         """Run `cypher/<name>.cypher` as a write in its own transaction."""
         return self._run(name, params, RoutingControl.WRITE, None)
@@ -107,7 +114,12 @@ class Database:
     # -- helpers ------------------------------------------------------------------------------
 
     def _run(
-        self, name: str, params: dict[str, Any], routing: RoutingControl, timeout: float | None
+        self,
+        name: str,
+        params: dict[str, Any],
+        routing: RoutingControl,
+        timeout: float | None,
+        plain: bool = False,
     ) -> list[Row]:
         text = query(name)
         q: Query | str = Query(text, timeout=timeout) if timeout else text
@@ -115,6 +127,8 @@ class Database:
             records, _, _ = self.driver.execute_query(
                 q, params, routing_=routing, database_=self.database
             )
+        if plain:
+            return [dict(zip(record.keys(), record.values(), strict=True)) for record in records]
         return [record.data() for record in records]
 
     @contextmanager

@@ -244,7 +244,7 @@ class JourneyService:
         for _ in range(max_hops):
             if not frontier:
                 break
-            rows = self.db.read(name, frontier=frontier, **params)
+            rows = self.db.read_plain(name, frontier=frontier, **params)
             next_frontier = []
             for row in rows:
                 edge = Edge(
