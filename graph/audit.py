@@ -119,7 +119,7 @@ def list_entries(
     rows = db.read(
         "list_audit",
         urn=urn,
-        since=since.isoformat() if since else None,
+        since=_utc(since).isoformat() if since else None,
         actor=actor,
         target=target,
         offset=max(0, offset),
@@ -137,3 +137,12 @@ def _entry(row: dict[str, Any]) -> AuditEntry:
     data["before"] = json.loads(data.pop("before_json") or "null")
     data["after"] = json.loads(data.pop("after_json") or "null")
     return AuditEntry.model_validate(data)
+
+
+def _utc(moment: datetime) -> datetime:
+    """`moment` in UTC: Python accepts offsets Neo4j refuses (beyond +-18:00); a moment that
+    cannot move to UTC (year 1 with a positive offset) becomes the earliest or latest one."""
+    try:
+        return moment.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return (datetime.min if moment.year < 2000 else datetime.max).replace(tzinfo=UTC)

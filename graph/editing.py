@@ -96,7 +96,8 @@ def add_flow(db: Database, token: TokenInfo, body: FlowIn) -> Change:
         if tx.run(query("get_flow"), id=record.id).single() is not None:
             raise Conflict(f"a flow with id {record.id!r} exists; choose another id")
         check_references(tx, LoadPlan(origin=origin, flows=[record], replace_flows=False))
-        tx.run(query("merge_flows"), rows=[row]).consume()
+        # an API flow's load id names its origin (no file): `api:<layer>`
+        tx.run(query("merge_flows"), rows=[row], shared={"": {}}, load_id=origin).consume()
         after = _flow(tx, record.id)
         entry = audit.record(
             tx, token.actor, "flow.add", record.id, None, after, urn=_urn_of(layer)

@@ -65,9 +65,10 @@ class Settings(BaseSettings):
         description="EDFLOWS_BOLT_PORT: loopback port of the local server's Bolt connector.",
     )
     heap: str = Field(
-        default="2g",
+        default="3g",
         pattern=r"^[0-9]+[kmgKMG]$",
-        description="EDFLOWS_HEAP: JVM heap of the local server (2-core/24 GiB machines: 2g).",
+        description="EDFLOWS_HEAP: JVM heap of the local server. A load is one transaction and "
+        "Neo4j keeps it in the heap (70% at most): reloading the school list needs over 1.4 GiB.",
     )
     pagecache: str = Field(
         default="2g",

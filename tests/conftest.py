@@ -51,7 +51,7 @@ def neo4j_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setting
         lib_dir=REPO / ".edflows" / "lib",
         port=free_port(),
         password=secrets.token_urlsafe(16),
-        heap="2g",
+        heap="3g",  # a reload of the school list needs over 1.4 GiB of transaction memory
         pagecache="1g",
         log=lambda _msg: None,
     )

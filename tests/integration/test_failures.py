@@ -112,7 +112,7 @@ def test_a_loader_killed_mid_way_leaves_no_trace(
         # the write transaction is open on the server right now
         rows, _, _ = db.driver.execute_query(
             "SHOW TRANSACTIONS YIELD transactionId, status, currentQuery "
-            "WHERE currentQuery CONTAINS 'UNWIND' AND NOT currentQuery CONTAINS 'SHOW' "
+            "WHERE NOT currentQuery CONTAINS 'SHOW TRANSACTIONS' "
             "RETURN count(*) AS open"
         )
         assert rows[0]["open"] >= 1
@@ -126,7 +126,7 @@ def test_a_loader_killed_mid_way_leaves_no_trace(
     def rolled_back() -> bool:
         rows, _, _ = db.driver.execute_query(
             "SHOW TRANSACTIONS YIELD currentQuery "
-            "WHERE currentQuery CONTAINS 'UNWIND' AND NOT currentQuery CONTAINS 'SHOW' "
+            "WHERE NOT currentQuery CONTAINS 'SHOW TRANSACTIONS' "
             "RETURN count(*) AS open"
         )
         return bool(rows[0]["open"] == 0)
