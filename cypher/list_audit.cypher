@@ -4,7 +4,7 @@ WHERE ($urn IS NULL OR e.urn = $urn)
   AND ($since IS NULL OR e.at >= datetime($since))
   AND ($actor IS NULL OR e.actor = $actor OR e.actor STARTS WITH $actor + ':')
   AND ($target IS NULL OR e.target = $target)
-RETURN e{.id, at: toString(e.at), .actor, .role, .action, .target, .urn, .before_json, .after_json,
+RETURN e{.id, .at, .actor, .role, .action, .target, .urn, .before_json, .after_json,
          .load_id, .summary} AS entry
 ORDER BY e.at DESC, e.id DESC
 SKIP $offset

@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 
 from graph.db import Database
 from graph.queries import query
+from graph.results import Timestamp
 
 AUDIT_PAGE_MAX = 500
 BULK_SUMMARY = (
@@ -52,7 +53,7 @@ class AuditEntry(BaseModel):
     """One recorded change."""
 
     id: str = Field(examples=["audit:20261130T052000-3f9a1c2b"])
-    at: str = Field(description="when (ISO 8601, UTC)")
+    at: Timestamp = Field(description="when (ISO 8601 in UTC, milliseconds, fixed width)")
     actor: str = Field(examples=["token:tok_3f9a1c2b4d5e", "loader:schools", "cli"])
     role: str | None = Field(default=None, examples=["school"])
     action: str = Field(examples=["school-map.replace", "flow.add", "flow.retire", "load"])

@@ -3,7 +3,28 @@ and the pages, so the three never disagree."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, Field
+
+
+def iso_utc(value: Any) -> Any:
+    """A moment as fixed-width ISO 8601 in UTC with milliseconds (`2026-11-30T08:22:48.350Z`),
+    so that timestamps sort as strings. Neo4j's own `toString()` drops trailing zeros
+    (`...48.35Z` would sort after `...48.358Z`). Accepts Neo4j's DateTime or Python's datetime;
+    anything else is left for the model's own check."""
+    if hasattr(value, "to_native"):
+        value = value.to_native()
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        value = value.astimezone(UTC)
+        return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    return value
+
+
+Timestamp = Annotated[str, BeforeValidator(iso_utc)]
 
 
 class SourceRef(BaseModel):

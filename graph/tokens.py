@@ -24,6 +24,7 @@ from graph.audit import Actor
 from graph.db import Database
 from graph.errors import InvalidInput, NotFoundError
 from graph.queries import query
+from graph.results import Timestamp
 
 Role = Literal["school", "editor", "admin"]
 ROLES: tuple[Role, ...] = ("school", "editor", "admin")
@@ -37,9 +38,9 @@ class TokenInfo(BaseModel):
     role: Role
     urn: str | None = Field(default=None, description="the school of a school token")
     label: str | None = None
-    created: str
+    created: Timestamp
     revoked: bool
-    revoked_at: str | None = None
+    revoked_at: Timestamp | None = None
 
     @property
     def actor(self) -> Actor:
@@ -104,7 +105,7 @@ def revoke_token(db: Database, token_id: str, actor: Actor) -> TokenInfo:
             raise NotFoundError("token", token_id)
         after = TokenInfo.model_validate(row["after"])
         if not row["before"]["revoked"]:
-            before = {k: v for k, v in row["before"].items() if v is not None}
+            before = TokenInfo.model_validate(row["before"]).model_dump(exclude_none=True)
             shown = after.model_dump(exclude_none=True)
             audit.record(tx, actor, "token.revoke", token_id, before, shown, urn=after.urn)
         return after
