@@ -14,9 +14,11 @@ from fastapi import FastAPI
 from api import problems
 from api.limits import BodySizeLimit
 from api.routers import edit, explore, health, journeys, pages, releases, transparency, trust
+from api.runtime import tune_gc
 from graph.db import Database
 from graph.items import ItemIndexCache
 from graph.settings import Settings, get_settings
+from graph.stepcache import StepCache
 
 ROUTERS = [
     health.router,
@@ -38,6 +40,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.db = Database(settings)
         app.state.items = ItemIndexCache()
+        app.state.steps = StepCache()  # reach steps and sources, per graph generation
+        tune_gc()
         try:
             yield
         finally:

@@ -10,6 +10,7 @@ from graph.db import Database
 from graph.explore import ExploreService
 from graph.items import ItemIndexCache
 from graph.journeys import JourneyService
+from graph.stepcache import StepCache
 
 
 def get_db(request: Request) -> Database:
@@ -20,12 +21,14 @@ def get_db(request: Request) -> Database:
 
 def get_journeys(request: Request) -> JourneyService:
     items: ItemIndexCache = request.app.state.items
-    return JourneyService(get_db(request), items)
+    steps: StepCache = request.app.state.steps
+    return JourneyService(get_db(request), items, steps)
 
 
 def get_explore(request: Request) -> ExploreService:
     items: ItemIndexCache = request.app.state.items
-    return ExploreService(get_db(request), items)
+    steps: StepCache = request.app.state.steps
+    return ExploreService(get_db(request), items, steps)
 
 
 DbDep = Annotated[Database, Depends(get_db)]

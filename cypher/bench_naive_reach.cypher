@@ -1,6 +1,6 @@
 // Benchmark baseline (bench/run): a naive reach. One variable-length pattern returning every
 // path from the start (as the ids along it), with the carrying predicate on every relationship
-// of every path (same rules as reach_step.cypher); the client takes the organisations at the
+// of every path (the rules of graph/traversal.py `classify`, written as Cypher); the client takes the organisations at the
 // paths' ends. Run with a timeout: on a national graph the number of paths explodes.
 MATCH p = (s:Actor {id: $start})-[fs:FLOW*1..10]->(o:Actor)
 WHERE all(f IN fs WHERE f.in_effect

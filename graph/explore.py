@@ -17,6 +17,7 @@ from graph.errors import EdflowsError, NotFoundError
 from graph.items import ItemIndexCache
 from graph.journeys import JourneyService, _layers_for, _lucene_escape
 from graph.results import ActorRef, GraphEdge, GraphNode, SourceRef, Subgraph
+from graph.stepcache import StepCache
 
 SUBGRAPH_LIMIT = 500
 
@@ -122,9 +123,11 @@ class Stats(BaseModel):
 
 
 class ExploreService:
-    def __init__(self, db: Database, items: ItemIndexCache | None = None) -> None:
+    def __init__(
+        self, db: Database, items: ItemIndexCache | None = None, steps: StepCache | None = None
+    ) -> None:
         self.db = db
-        self.journeys = JourneyService(db, items)
+        self.journeys = JourneyService(db, items, steps)
 
     def subgraph(self, root: str, depth: int = 1, limit: int = SUBGRAPH_LIMIT) -> Subgraph:
         """Nodes and flows within `depth` flows out of `root` (a URN or id), capped."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from graph.db import Database
 from graph.errors import EdflowsError, NotFoundError
@@ -26,11 +26,15 @@ from graph.results import (
     SourceRef,
     UpstreamResult,
 )
+from graph.stepcache import Row, StepCache, StepKey
 from graph.traversal import (
     EVIDENCE,
+    RANK,
     Edge,
     FlowGraph,
     all_shortest_paths,
+    classify,
+    counts,
     layered_bfs,
     summarise,
 )
@@ -41,18 +45,31 @@ MAX_HOPS_CAP = 12
 class JourneyService:
     """Reach, paths and upstream queries over one Database."""
 
-    def __init__(self, db: Database, items: ItemIndexCache | None = None) -> None:
+    def __init__(
+        self, db: Database, items: ItemIndexCache | None = None, steps: StepCache | None = None
+    ) -> None:
+        """`steps`: the app's shared StepCache (none: every step is asked of Neo4j)."""
         self.db = db
         self.items_cache = items or ItemIndexCache()
+        self.steps = steps
+        self.generation: str | None = None  # of the graph, read at the start of each query
 
     # -- resolving ids ------------------------------------------------------------------------
 
-    def actor(self, key: str) -> ActorRef:
-        """An actor by id, or a school by its URN; 404 with near misses otherwise."""
+    def actor(self, key: str, cached: bool = False) -> ActorRef:
+        """An actor by id, or a school by its URN; 404 with near misses otherwise.
+        `cached`: may come from the StepCache (only right after `_sync`, within one query)."""
         actor_id = f"school:{key}" if key.isdigit() else key
+        if cached and self.steps:
+            known = self.steps.actor(self.generation, actor_id)
+            if known is not None:
+                return cast(ActorRef, known)
         rows = self.db.read("get_actor", id=actor_id)
         if rows:
-            return ActorRef(**rows[0]["actor"])
+            found = ActorRef(**rows[0]["actor"])
+            if cached and self.steps:
+                self.steps.keep_actor(self.generation, found)
+            return found
         raise NotFoundError("organisation", key, self._suggest_actors(key))
 
     def item(self, key: str) -> ItemRef:
@@ -81,7 +98,8 @@ class JourneyService:
         recipient_type: str | None = None,
     ) -> ReachResult:
         """Every organisation the item can reach from `origin`, each with one witness path."""
-        start, item_ref = self.actor(origin), self.item(item)
+        self._sync()
+        start, item_ref = self.actor(origin, cached=True), self.item(item)
         hops = _check_hops(max_hops)
         graph = self._fetch(start.id, item, include_derived, as_of, hops, forward=True)
         best = layered_bfs(start.id, graph, hops, forward=True)
@@ -92,12 +110,13 @@ class JourneyService:
         ]
         kept = [k for k in kept if not recipient_type or k[0].org_type == recipient_type]
         sources = self._sources_of_paths([path for _, _, path in kept])
+        hop_of: dict[str, Hop] = {}  # witness paths share their first hops: one Hop per flow
         reached = [
             Reached(
                 actor=actor,
                 evidence=evidence,
                 hops=len(path),
-                path=self._hops(path, derived, sources),
+                path=[self._hop(hop_of, edge, sources, derived) for edge in path],
             )
             for actor, evidence, path in kept
         ]
@@ -123,7 +142,9 @@ class JourneyService:
         max_hops: int = 10,
     ) -> PathsResult:
         """The shortest path(s) of the best evidence class from `origin` to `target`."""
-        start, end, item_ref = self.actor(origin), self.actor(target), self.item(item)
+        self._sync()
+        start, end = self.actor(origin, cached=True), self.actor(target, cached=True)
+        item_ref = self.item(item)
         hops = _check_hops(max_hops)
         graph = self._fetch(start.id, item, include_derived, as_of, hops, forward=True)
         derived = self._derived_only(item, include_derived)
@@ -161,47 +182,29 @@ class JourneyService:
         limit: int = 200,
     ) -> UpstreamResult:
         """Where the item that reaches `target` came from, each origin with one path."""
-        end, item_ref = self.actor(target), self.item(item)
+        self._sync()
+        end, item_ref = self.actor(target, cached=True), self.item(item)
         hops = _check_hops(max_hops)
         graph = self._fetch(end.id, item, include_derived, as_of, hops, forward=False)
         best = layered_bfs(end.id, graph, hops, forward=False)
         derived = self._derived_only(item, include_derived)
-        ranked = sorted(
-            best.items(), key=lambda kv: (len(kv[1][1]), EVIDENCE.index(kv[1][0]), kv[0])
-        )
-        everyone = [
-            Reached(actor=_actor_ref(graph.nodes[n]), evidence=e, hops=len(p), path=[])
-            for n, (e, p) in ranked
-        ]
+        ranked = sorted(best.items(), key=lambda kv: (len(kv[1][1]), RANK[kv[1][0]], kv[0]))
         chosen = ranked[:limit]
         # the sources of every listed path in one query (thousands of origins share a few)
         sources = self._sources_of_paths([path for _, (_, path) in chosen])
         hop_of: dict[str, Hop] = {}  # paths share their last hops: one Hop per flow
-
-        def hop(edge: Edge) -> Hop:
-            if edge.flow_id not in hop_of:
-                hop_of[edge.flow_id] = _hop(edge, sources, derived)
-            return hop_of[edge.flow_id]
-
         origins = [
             Reached(
                 actor=_actor_ref(graph.nodes[node_id]),
                 evidence=evidence,
                 hops=len(path),
-                path=[hop(edge) for edge in path],
+                path=[self._hop(hop_of, edge, sources, derived) for edge in path],
             )
             for node_id, (evidence, path) in chosen
         ]
         # counts over every origin; retention, law and tiers over the paths that are listed
-        counts, listed = summarise(everyone), summarise(origins)
-        summary = listed.model_copy(
-            update={
-                "total": counts.total,
-                "by_type": counts.by_type,
-                "by_evidence": counts.by_evidence,
-                "by_type_and_evidence": counts.by_type_and_evidence,
-            }
-        )
+        every = counts((_type_of(graph.nodes[n]), e) for n, (e, _) in ranked)
+        summary = summarise(origins).model_copy(update=every)
         return UpstreamResult(
             target=end,
             item=item_ref,
@@ -215,7 +218,8 @@ class JourneyService:
         self, origin: str, item: str, include_derived: bool, as_of: date | None, max_hops: int
     ) -> FlowGraph:
         """The raw item-restricted subgraph from `origin` (for the cut and for tests)."""
-        start = self.actor(origin)
+        self._sync()
+        start = self.actor(origin, cached=True)
         self.item(item)
         return self._fetch(start.id, item, include_derived, as_of, _check_hops(max_hops), True)
 
@@ -230,39 +234,71 @@ class JourneyService:
         max_hops: int,
         forward: bool,
     ) -> FlowGraph:
+        """The item-restricted flows within `max_hops` of `start`, one step (query) a hop.
+
+        A step asks Neo4j for the flows in effect out of (or into) the frontier; `classify`
+        keeps those that can carry the item. Steps of organisations other than schools are
+        kept in the app's StepCache for the graph's generation, for every item."""
         index = self.index()
-        params: dict[str, Any] = {
-            "covering": sorted(index.covering(item, include_derived)),
-            "item_tier": index.tier(item),
-            "as_of": as_of.isoformat() if as_of else None,
-            "layers": _layers_for(start) if forward else None,
-        }
+        covering = frozenset(index.covering(item, include_derived))
+        item_tier = index.tier(item)
+        day = as_of.isoformat() if as_of else None
         name = "reach_step" if forward else "reach_step_back"
+        key: StepKey = (name, day)
+        layers = _layers_for(start) if forward else None
+        generation = self.generation
         graph = FlowGraph()
         seen = {start}
         frontier = [start]
         for _ in range(max_hops):
             if not frontier:
                 break
-            rows = self.db.read_plain(name, frontier=frontier, **params)
+            rows_by_node = self.steps.steps(generation, key, frontier) if self.steps else {}
+            asked = [n for n in frontier if n not in rows_by_node]
+            if asked:
+                fetched: dict[str, list[Row]] = {n: [] for n in asked}
+                for row in self.db.read_plain(name, frontier=asked, as_of=day):
+                    fetched[row["from_id"] if forward else row["to_id"]].append(row)
+                if self.steps:
+                    # a school's flows out (its own map) are not kept: each is the start of
+                    # its own journeys only. Flows INTO schools are few and are kept: the
+                    # upstream of a national dataset asks all 26,000 schools at one step.
+                    kept = {
+                        n: r
+                        for n, r in fetched.items()
+                        if not (forward and n.startswith("school:"))
+                    }
+                    self.steps.keep_steps(generation, key, kept)
+                rows_by_node.update(fetched)
             next_frontier = []
-            for row in rows:
-                edge = Edge(
-                    flow_id=row["flow"]["id"],
-                    src=row["from_id"],
-                    dst=row["to_id"],
-                    evidence=row["evidence"],
-                    matched=tuple(row["matched"]),
-                    flow=row["flow"],
-                )
-                graph.edges.append(edge)
-                other = edge.dst if forward else edge.src
-                graph.nodes.setdefault(other, row["node"])
-                if other not in seen:
-                    seen.add(other)
-                    next_frontier.append(other)
+            for node in frontier:
+                for row in rows_by_node[node]:
+                    flow = row["flow"]
+                    if layers is not None and flow.get("layer") not in layers:
+                        continue
+                    evidence, matched = classify(flow, covering, item_tier)
+                    if evidence is None:
+                        continue
+                    edge = Edge(
+                        flow_id=flow["id"],
+                        src=row["from_id"],
+                        dst=row["to_id"],
+                        evidence=evidence,
+                        matched=matched,
+                        flow=flow,
+                    )
+                    graph.edges.append(edge)
+                    other = edge.dst if forward else edge.src
+                    graph.nodes.setdefault(other, row["node"])
+                    if other not in seen:
+                        seen.add(other)
+                        next_frontier.append(other)
             frontier = next_frontier
         return graph
+
+    def _sync(self) -> None:
+        """Read the graph's generation for this query (the StepCache forgets an older one)."""
+        self.generation = self.steps.sync(self.db) if self.steps else None
 
     def _derived_only(self, item: str, include_derived: bool) -> set[str]:
         """Item ids that carry only data derived from the item (shown as such on hops)."""
@@ -273,18 +309,43 @@ class JourneyService:
 
     def _sources_of_paths(self, paths: list[list[Edge]]) -> dict[str, SourceRef]:
         """Every source the paths' flows cite, in ONE query (not one per path)."""
-        return self._sources({s for p in paths for e in p for s in e.flow.get("source_ids", [])})
+        return self._sources({s for p in paths for e in p for s in e.flow.get("source_ids") or []})
 
     def _hops(
         self, path: list[Edge], derived: set[str], sources: dict[str, SourceRef]
     ) -> list[Hop]:
         return [_hop(edge, sources, derived) for edge in path]
 
+    def _hop(
+        self, hop_of: dict[str, Hop], edge: Edge, sources: dict[str, SourceRef], derived: set[str]
+    ) -> Hop:
+        """One Hop object per flow within a result (paths share hops; the JSON is the same),
+        and across results from the StepCache: a hop depends only on its flow, the item's
+        evidence class and matched items, and the sources, all fixed within a generation."""
+        if edge.flow_id in hop_of:
+            return hop_of[edge.flow_id]
+        is_derived = bool(edge.matched) and all(m in derived for m in edge.matched)
+        key = (edge.flow_id, edge.src, edge.dst, edge.evidence, edge.matched, is_derived)
+        hop = self.steps.hop(self.generation, key) if self.steps else None
+        if hop is None:
+            hop = _hop(edge, sources, derived)
+            if self.steps:
+                self.steps.keep_hop(self.generation, key, hop)
+        hop_of[edge.flow_id] = hop
+        return hop
+
     def _sources(self, ids: set[str]) -> dict[str, SourceRef]:
         if not ids:
             return {}
-        rows = self.db.read("sources_by_ids", ids=sorted(ids))
-        return {r["source"]["id"]: SourceRef(**r["source"]) for r in rows}
+        known: dict[str, SourceRef] = self.steps.sources(self.generation, ids) if self.steps else {}
+        missing = ids - known.keys()
+        if missing:
+            rows = self.db.read("sources_by_ids", ids=sorted(missing))
+            found = {r["source"]["id"]: SourceRef(**r["source"]) for r in rows}
+            if self.steps:
+                self.steps.keep_sources(self.generation, found)
+            known.update(found)
+        return known
 
     def _suggest_actors(self, key: str) -> list[str]:
         words = [w for w in re.split(r"[^\w]+", key.split(":", 1)[-1]) if len(w) > 1]
@@ -313,6 +374,11 @@ def _check_hops(max_hops: int) -> int:
     return max_hops
 
 
+def _type_of(node: dict[str, Any]) -> str:
+    """An organisation's type as summaries count it (as ActorRef gives it: org_type, else kind)."""
+    return str(node.get("org_type") or node.get("kind") or "Actor")
+
+
 def _actor_ref(node: dict[str, Any]) -> ActorRef:
     return ActorRef(
         id=node["id"],
@@ -328,13 +394,13 @@ def _hop(edge: Edge, sources: dict[str, SourceRef], derived: set[str]) -> Hop:
         flow_id=edge.flow_id,
         from_id=edge.src,
         to_id=edge.dst,
-        kind=f.get("kind", "flow"),
+        kind=f.get("kind") or "flow",
         evidence=edge.evidence,
         matched_items=list(edge.matched),
         derived=bool(edge.matched) and all(m in derived for m in edge.matched),
-        items=f.get("items", []),
-        subjects=f.get("subjects", []),
-        purposes=f.get("purposes", []),
+        items=(f.get("items") or []),
+        subjects=(f.get("subjects") or []),
+        purposes=(f.get("purposes") or []),
         purpose_text=f.get("purpose_text"),
         lawful_basis=f.get("lawful_basis"),
         art9_condition=f.get("art9_condition"),
@@ -345,8 +411,8 @@ def _hop(edge: Edge, sources: dict[str, SourceRef], derived: set[str]) -> Hop:
         valid_from=f.get("valid_from"),
         valid_to=f.get("valid_to"),
         outcome=f.get("outcome"),
-        conflicts=f.get("conflicts", []),
-        sources=[sources.get(s) or SourceRef(id=s) for s in f.get("source_ids", [])],
+        conflicts=(f.get("conflicts") or []),
+        sources=[sources.get(s) or SourceRef(id=s) for s in (f.get("source_ids") or [])],
     )
 
 

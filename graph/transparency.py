@@ -11,7 +11,6 @@ Rendering lives in `graph.notice_render` and `graph.ropa_render`.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -22,10 +21,12 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, Field
 
+from graph import generation
 from graph.db import Database
 from graph.items import ItemIndex, ItemIndexCache
 from graph.journeys import JourneyService
 from graph.results import ActorRef, Reached, SourceRef
+from graph.stepcache import StepCache
 from graph.traversal import EVIDENCE
 
 NOT_STATED = "not stated in the map"
@@ -116,16 +117,20 @@ class RopaRow(BaseModel):
 class TransparencyService:
     """Builds notices and Article 30 records from a school's flows and their reach."""
 
-    def __init__(self, db: Database, items: ItemIndexCache | None = None) -> None:
+    def __init__(
+        self, db: Database, items: ItemIndexCache | None = None, steps: StepCache | None = None
+    ) -> None:
         self.db = db
-        self.journeys = JourneyService(db, items)
+        self.journeys = JourneyService(db, items, steps)
 
     def notice(self, urn: str) -> Notice:
         """Everything the notice for school `urn` says, for either audience; cached until the
-        graph's loads change (a notice runs one reach per item the school holds)."""
-        row = self.db.read("get_graph_fingerprint")[0]
-        text = repr((sorted(row["loads"]), sorted(row["versions"]), row["flows"]))
-        key = (self.db.uri, self.db.database, urn, hashlib.sha256(text.encode()).hexdigest())
+        graph changes (a notice runs one reach per item the school holds). The key is the
+        graph's generation, which every change moves, edits and retirements included."""
+        now = generation.current(self.db)
+        if now is None:  # no audit trail to key on: build it afresh
+            return self._build_notice(urn)
+        key = (self.db.uri, self.db.database, urn, now)
         with _cache_lock:
             if key in _cache:
                 return _cache[key]

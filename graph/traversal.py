@@ -13,6 +13,7 @@ from typing import Any
 from graph.results import Reached, ReachSummary
 
 EVIDENCE = ("stated", "implied", "unknown")
+RANK = {evidence: rank for rank, evidence in enumerate(EVIDENCE)}
 MAX_PATHS = 20
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(year|month|week|day)s?", re.IGNORECASE)
 _DAYS = {"year": 365.0, "month": 30.4, "week": 7.0, "day": 1.0}
@@ -31,7 +32,30 @@ class Edge:
 
     @property
     def rank(self) -> int:
-        return EVIDENCE.index(self.evidence)
+        return RANK[self.evidence]
+
+
+def classify(
+    flow: dict[str, Any], covering: frozenset[str] | set[str], item_tier: int | None
+) -> tuple[str | None, tuple[str, ...]]:
+    """Can this flow carry the item, and on what evidence? (None: it cannot.)
+
+    `stated`: the flow lists an item in `covering` (the item, its parts, and with
+    include_derived what is derived from it); `implied`: it lists no items but states an NPD
+    tier that covers the item (`item_tier` >= the flow's tier: tier 1 is the most sensitive);
+    `unknown`: it states neither. A flow that lists other items only, or a tier below the
+    item's, cannot carry it. Returns the class and the covering items it lists."""
+    items = flow.get("items") or ()
+    if items:
+        if covering.isdisjoint(items):
+            return None, ()
+        return "stated", tuple([i for i in items if i in covering])
+    tier = flow.get("tier")
+    if tier is None:
+        return "unknown", ()
+    if item_tier is not None and item_tier >= tier:
+        return "implied", ()
+    return None, ()
 
 
 @dataclass
@@ -42,27 +66,36 @@ class FlowGraph:
     nodes: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
-def summarise(reached: Iterable[Reached]) -> ReachSummary:
-    """Counts and the worst-case facts over every witness path."""
-    reached = list(reached)
+def counts(kinds: Iterable[tuple[str, str]]) -> dict[str, Any]:
+    """`total`, `by_type`, `by_evidence` and `by_type_and_evidence` of a summary, from each
+    organisation's type (its org_type, else its kind) and evidence class."""
+    total = 0
     by_type: Counter[str] = Counter()
     by_evidence: Counter[str] = Counter()
     both: dict[str, Counter[str]] = defaultdict(Counter)
-    hops = {h.flow_id: h for r in reached for h in r.path}
-    for r in reached:
-        kind = r.actor.org_type or r.actor.kind
+    for kind, evidence in kinds:
+        total += 1
         by_type[kind] += 1
-        by_evidence[r.evidence] += 1
-        both[kind][r.evidence] += 1
+        by_evidence[evidence] += 1
+        both[kind][evidence] += 1
+    return {
+        "total": total,
+        "by_type": dict(sorted(by_type.items())),
+        "by_evidence": {e: by_evidence[e] for e in EVIDENCE if by_evidence[e]},
+        "by_type_and_evidence": {k: dict(v) for k, v in sorted(both.items())},
+    }
+
+
+def summarise(reached: Iterable[Reached]) -> ReachSummary:
+    """Counts and the worst-case facts over every witness path."""
+    reached = list(reached)
+    hops = {h.flow_id: h for r in reached for h in r.path}
     indefinite = sorted({h.to_id for h in hops.values() if h.retention_indefinite})
     longest = longest_retention([h.retention for h in hops.values() if h.retention])
     purposes = sorted({p for h in hops.values() for p in h.purposes})
     tiers = [h.tier for h in hops.values() if h.tier is not None]
     return ReachSummary(
-        total=len(reached),
-        by_type=dict(sorted(by_type.items())),
-        by_evidence={e: by_evidence[e] for e in EVIDENCE if by_evidence[e]},
-        by_type_and_evidence={k: dict(v) for k, v in sorted(both.items())},
+        **counts((r.actor.org_type or r.actor.kind, r.evidence) for r in reached),
         longest_retention="indefinitely" if indefinite else longest,
         kept_indefinitely=bool(indefinite),
         kept_indefinitely_by=indefinite,
@@ -78,13 +111,17 @@ def layered_bfs(
 ) -> dict[str, tuple[str, list[Edge]]]:
     """For each node: the best evidence class of any path, and a shortest path of that class."""
     best: dict[str, tuple[str, list[Edge]]] = {}
+    # one adjacency for the three passes, each list by (class, flow id): a pass for class
+    # `rank` follows a list's edges until the first of a weaker class
+    adjacency: dict[str, list[tuple[int, Edge]]] = defaultdict(list)
+    for edge in graph.edges:
+        adjacency[edge.src if forward else edge.dst].append((edge.rank, edge))
+    for key in adjacency:
+        adjacency[key].sort(key=lambda pair: (pair[0], pair[1].flow_id))
+    present = {edge.rank for edge in graph.edges}
     for rank, evidence in enumerate(EVIDENCE):
-        adjacency: dict[str, list[Edge]] = defaultdict(list)
-        for edge in graph.edges:
-            if edge.rank <= rank:
-                adjacency[edge.src if forward else edge.dst].append(edge)
-        for key in adjacency:
-            adjacency[key].sort(key=lambda e: (e.rank, e.flow_id))
+        if rank > 0 and rank not in present:
+            continue  # no edge of this class: the pass would find nothing new
         parent: dict[str, Edge] = {}
         depth = {start: 0}
         queue = deque([start])
@@ -92,7 +129,9 @@ def layered_bfs(
             node = queue.popleft()
             if depth[node] >= max_hops:
                 continue
-            for edge in adjacency.get(node, []):
+            for edge_rank, edge in adjacency.get(node, ()):
+                if edge_rank > rank:
+                    break
                 nxt = edge.dst if forward else edge.src
                 if nxt not in depth:
                     depth[nxt] = depth[node] + 1

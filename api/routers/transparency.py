@@ -26,7 +26,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def get_transparency(request: Request) -> TransparencyService:
     items: ItemIndexCache = request.app.state.items
-    return TransparencyService(request.app.state.db, items)
+    return TransparencyService(request.app.state.db, items, request.app.state.steps)
 
 
 TransparencyDep = Annotated[TransparencyService, Depends(get_transparency)]

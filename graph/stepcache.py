@@ -1,0 +1,134 @@
+"""A cache of reach steps and sources, kept per graph generation, shared by an app's requests.
+
+A journey from any school runs through the same few national and catalogue organisations (the
+LA, the DfE, the NPD and its hundreds of recipients, the suppliers): fetching the NPD's 3,000
+release flows again for every school was most of a national reach's time. This cache keeps,
+for each step query (direction and `as_of`), the flows in effect out of (or into) each
+organisation, whatever the item (the item's evidence class is decided in Python,
+graph/traversal.py `classify`); sources and organisations by id; and the hops built from them
+(immutable within a generation).
+
+It is never stale: every use first reads the graph's generation (graph/generation.py), and a
+new generation empties the cache. It is bounded (rows and sources); when full, the least
+recently used step query goes first. Schools' flows out (their own maps) are not kept: each
+starts only its own journeys, and there are 26,000 of them.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from typing import Any
+
+from graph.db import Database
+from graph.generation import current
+
+Row = dict[str, Any]
+StepKey = tuple[str, str | None]  # (the step query, as_of)
+
+MAX_ROWS = 150_000
+MAX_SOURCES = 50_000
+
+
+class StepCache:
+    """Step rows by step query and organisation, and sources by id, for one generation."""
+
+    def __init__(self, max_rows: int = MAX_ROWS, max_sources: int = MAX_SOURCES) -> None:
+        self._lock = threading.Lock()
+        self._generation: str | None = None
+        self._steps: OrderedDict[StepKey, dict[str, list[Row]]] = OrderedDict()
+        self._rows = 0
+        self._flows: dict[str, dict[str, Any]] = {}  # one dict per flow, shared by item queries
+        self._sources: dict[str, Any] = {}
+        self._actors: dict[str, Any] = {}
+        self._hops: dict[tuple[Any, ...], Any] = {}
+        self.max_rows = max_rows
+        self.max_sources = max_sources
+
+    def sync(self, db: Database) -> str | None:
+        """Read the graph's generation; forget everything if it moved. None: do not cache."""
+        generation = current(db)
+        with self._lock:
+            if generation != self._generation:
+                self._steps.clear()
+                self._flows.clear()
+                self._sources.clear()
+                self._actors.clear()
+                self._hops.clear()
+                self._rows = 0
+                self._generation = generation
+        return generation
+
+    def steps(self, generation: str | None, key: StepKey, nodes: list[str]) -> dict[str, list[Row]]:
+        """The cached rows of those `nodes` that have them (an empty list: no flows)."""
+        with self._lock:
+            if generation is None or generation != self._generation or key not in self._steps:
+                return {}
+            self._steps.move_to_end(key)
+            known = self._steps[key]
+            return {n: known[n] for n in nodes if n in known}
+
+    def keep_steps(
+        self, generation: str | None, key: StepKey, rows_by_node: dict[str, list[Row]]
+    ) -> None:
+        with self._lock:
+            if generation is None or generation != self._generation:
+                return
+            entry = self._steps.setdefault(key, {})
+            self._steps.move_to_end(key)
+            for node, rows in rows_by_node.items():
+                if node in entry:
+                    continue
+                for row in rows:
+                    row["flow"] = self._flows.setdefault(row["flow"]["id"], row["flow"])
+                entry[node] = rows
+                self._rows += len(rows) + 1
+            while self._rows > self.max_rows and len(self._steps) > 1:
+                _, dropped = self._steps.popitem(last=False)
+                self._rows -= sum(len(r) + 1 for r in dropped.values())
+
+    def sources(self, generation: str | None, ids: set[str]) -> dict[str, Any]:
+        with self._lock:
+            if generation is None or generation != self._generation:
+                return {}
+            return {i: self._sources[i] for i in ids if i in self._sources}
+
+    def keep_sources(self, generation: str | None, found: dict[str, Any]) -> None:
+        with self._lock:
+            if generation is None or generation != self._generation:
+                return
+            if len(self._sources) + len(found) > self.max_sources:
+                self._sources.clear()
+            self._sources.update(found)
+
+    def actor(self, generation: str | None, actor_id: str) -> Any:
+        with self._lock:
+            if generation is None or generation != self._generation:
+                return None
+            return self._actors.get(actor_id)
+
+    def keep_actor(self, generation: str | None, actor: Any) -> None:
+        with self._lock:
+            if generation is None or generation != self._generation:
+                return
+            if len(self._actors) >= self.max_sources:
+                self._actors.clear()
+            self._actors[actor.id] = actor
+
+    def hop(self, generation: str | None, key: tuple[Any, ...]) -> Any:
+        with self._lock:
+            if generation is None or generation != self._generation:
+                return None
+            return self._hops.get(key)
+
+    def keep_hop(self, generation: str | None, key: tuple[Any, ...], hop: Any) -> None:
+        with self._lock:
+            if generation is None or generation != self._generation:
+                return
+            if len(self._hops) >= self.max_sources:
+                self._hops.clear()
+            self._hops[key] = hop
+
+    def stats(self) -> dict[str, int]:
+        with self._lock:
+            return {"step_queries": len(self._steps), "rows": self._rows, "flows": len(self._flows)}
