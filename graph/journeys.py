@@ -26,7 +26,7 @@ from graph.results import (
     SourceRef,
     UpstreamResult,
 )
-from graph.stepcache import Row, StepCache, StepKey
+from graph.stepcache import Step, StepCache, StepKey
 from graph.traversal import (
     EVIDENCE,
     RANK,
@@ -247,6 +247,7 @@ class JourneyService:
         key: StepKey = (name, day)
         layers = _layers_for(start) if forward else None
         generation = self.generation
+        convert = self.steps.compact if self.steps else _plain_step
         graph = FlowGraph()
         seen = {start}
         frontier = [start]
@@ -256,9 +257,12 @@ class JourneyService:
             rows_by_node = self.steps.steps(generation, key, frontier) if self.steps else {}
             asked = [n for n in frontier if n not in rows_by_node]
             if asked:
-                fetched: dict[str, list[Row]] = {n: [] for n in asked}
-                for row in self.db.read_plain(name, frontier=asked, as_of=day):
-                    fetched[row["from_id"] if forward else row["to_id"]].append(row)
+                fetched: dict[str, list[Step]] = {n: [] for n in asked}
+                steps = self.db.read_each(
+                    name, lambda r: convert(*r.values()), frontier=asked, as_of=day
+                )
+                for step in steps:
+                    fetched[step[0] if forward else step[1]].append(step)
                 if self.steps:
                     # a school's flows out (its own map) are not kept: each is the start of
                     # its own journeys only. Flows INTO schools are few and are kept: the
@@ -272,8 +276,7 @@ class JourneyService:
                 rows_by_node.update(fetched)
             next_frontier = []
             for node in frontier:
-                for row in rows_by_node[node]:
-                    flow = row["flow"]
+                for src, dst, flow, other_node in rows_by_node[node]:
                     if layers is not None and flow.get("layer") not in layers:
                         continue
                     evidence, matched = classify(flow, covering, item_tier)
@@ -281,15 +284,15 @@ class JourneyService:
                         continue
                     edge = Edge(
                         flow_id=flow["id"],
-                        src=row["from_id"],
-                        dst=row["to_id"],
+                        src=src,
+                        dst=dst,
                         evidence=evidence,
                         matched=matched,
                         flow=flow,
                     )
                     graph.edges.append(edge)
                     other = edge.dst if forward else edge.src
-                    graph.nodes.setdefault(other, row["node"])
+                    graph.nodes.setdefault(other, other_node)
                     if other not in seen:
                         seen.add(other)
                         next_frontier.append(other)
@@ -372,6 +375,10 @@ def _check_hops(max_hops: int) -> int:
     if not 1 <= max_hops <= MAX_HOPS_CAP:
         raise EdflowsError(f"max_hops must be between 1 and {MAX_HOPS_CAP}")
     return max_hops
+
+
+def _plain_step(src: str, dst: str, flow: dict[str, Any], other: dict[str, Any]) -> Step:
+    return (src, dst, flow, other)
 
 
 def _type_of(node: dict[str, Any]) -> str:

@@ -31,11 +31,12 @@ def test_a_flow_stating_neither_items_nor_tier_is_unknown() -> None:
 def test_the_cache_keeps_nothing_without_a_generation_and_drops_the_oldest_query() -> None:
     cache = StepCache(max_rows=5)
     cache._generation = "g1"  # as sync() leaves it after reading the graph's generation
-    row = {"from_id": "a", "to_id": "b", "flow": {"id": "f1"}}
+    row = ("a", "b", {"id": "f1", "items": ["x"], "tier": None}, {"id": "b", "kind": None})
+    kept = ("a", "b", {"id": "f1", "items": ("x",)}, {"id": "b"})  # compact: no nulls, tuples
     cache.keep_steps(None, ("reach_step", None), {"a": [row]})
     assert cache.steps("g1", ("reach_step", None), ["a"]) == {}
-    cache.keep_steps("g1", ("reach_step", None), {"a": [row], "b": []})
-    assert cache.steps("g1", ("reach_step", None), ["a", "b", "c"]) == {"a": [row], "b": []}
+    cache.keep_steps("g1", ("reach_step", None), {"a": [cache.compact(*row)], "b": []})
+    assert cache.steps("g1", ("reach_step", None), ["a", "b", "c"]) == {"a": [kept], "b": []}
     assert cache.steps("g0", ("reach_step", None), ["a"]) == {}  # another generation: nothing
     cache.keep_steps("g1", ("reach_step", "2015-06-01"), {n: [row] for n in "cde"})
     assert cache.steps("g1", ("reach_step", None), ["a"]) == {}  # over 5 rows: oldest dropped
