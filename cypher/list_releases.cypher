@@ -1,4 +1,6 @@
-// NPD releases and shares (flows out of national datasets to recipients), filtered.
+// NPD releases and shares (flows out of national datasets to recipients), filtered; ONE page
+// of them ($offset, $limit) in full, and for every match only what the counts need (year,
+// tier, recipient type, outcome): a national register is 3,000 releases, a page is 50.
 MATCH (d:Dataset)-[f:FLOW]->(r:Actor)
 WHERE f.kind IN ['npd_release', 'data_share', 'access']
   AND ($recipient_type IS NULL OR coalesce(r.org_type, f.recipient_type) = $recipient_type)
@@ -7,10 +9,16 @@ WHERE f.kind IN ['npd_release', 'data_share', 'access']
   AND ($dataset IS NULL OR d.id = $dataset OR toLower(coalesce(f.datasets, '')) CONTAINS toLower($dataset))
   AND ($item IS NULL OR any(i IN coalesce(f.items, []) WHERE i IN $covering))
   AND ($outcome IS NULL OR f.outcome = $outcome)
-RETURN f.id AS id, d.id AS dataset_id, d.name AS dataset, r.id AS recipient_id,
-       r.name AS recipient, coalesce(r.org_type, f.recipient_type) AS recipient_type,
-       f.kind AS kind, f.tier AS tier, coalesce(f.year, toInteger(left(f.valid_from, 4))) AS year,
-       f.valid_from AS date, f.outcome AS outcome, f.items AS items, f.purpose_text AS purpose,
-       f.release_ref AS release_ref, f.conflicts AS conflicts, f.source_ids AS source_ids,
-       f.in_effect AS in_effect
+WITH d, f, r, coalesce(r.org_type, f.recipient_type) AS recipient_type,
+     coalesce(f.year, toInteger(left(f.valid_from, 4))) AS year
 ORDER BY coalesce(f.valid_from, '9999'), r.name, f.id
+WITH collect({d: d, f: f, r: r, recipient_type: recipient_type, year: year}) AS matches
+RETURN size(matches) AS total,
+       [m IN matches | [m.year, m.f.tier, m.recipient_type, m.f.outcome]] AS facets,
+       [m IN matches[$offset..$offset + $limit] | {
+          id: m.f.id, dataset_id: m.d.id, dataset: m.d.name, recipient_id: m.r.id,
+          recipient: m.r.name, recipient_type: m.recipient_type, kind: m.f.kind,
+          tier: m.f.tier, year: m.year, date: m.f.valid_from, outcome: m.f.outcome,
+          items: m.f.items, purpose: m.f.purpose_text, release_ref: m.f.release_ref,
+          conflicts: m.f.conflicts, source_ids: m.f.source_ids, in_effect: m.f.in_effect
+       }] AS releases

@@ -83,6 +83,9 @@ class SourceDetail(BaseModel):
     flow_ids: list[str]
 
 
+SLICE_MAX = 1_000_000_000  # offset + limit stays below 2**31
+
+
 class Release(BaseModel):
     id: str
     dataset_id: str
@@ -345,7 +348,9 @@ class ExploreService:
         if item:
             self.journeys.item(item)
             covering = sorted(self.journeys.index().covering(item))
-        rows = self.db.read(
+        # Cypher slices lists with 32-bit indexes: far beyond any register, and in range
+        offset, limit = max(0, min(offset, SLICE_MAX)), max(0, min(limit, SLICE_MAX))
+        row = self.db.read_plain(
             "list_releases",
             recipient_type=recipient_type,
             tier=tier,
@@ -354,17 +359,21 @@ class ExploreService:
             item=item,
             covering=covering,
             outcome=outcome,
-        )
-        releases = [Release(**{k: v for k, v in r.items() if v is not None}) for r in rows]
-        return ReleasePage(
-            total=len(releases),
             offset=offset,
             limit=limit,
-            releases=releases[offset : offset + limit],
-            by_year=_count(str(r.year) if r.year else "undated" for r in releases),
-            by_tier=_count(f"tier {r.tier}" if r.tier else "tier not stated" for r in releases),
-            by_recipient_type=_count(r.recipient_type or "unknown" for r in releases),
-            by_outcome=_count(r.outcome or "unknown" for r in releases),
+        )[0]
+        facets = row["facets"]  # [year, tier, recipient type, outcome] of every match
+        return ReleasePage(
+            total=row["total"],
+            offset=offset,
+            limit=limit,
+            releases=[
+                Release(**{k: v for k, v in r.items() if v is not None}) for r in row["releases"]
+            ],
+            by_year=_count(str(f[0]) if f[0] else "undated" for f in facets),
+            by_tier=_count(f"tier {f[1]}" if f[1] else "tier not stated" for f in facets),
+            by_recipient_type=_count(f[2] or "unknown" for f in facets),
+            by_outcome=_count(f[3] or "unknown" for f in facets),
         )
 
     def stats(self) -> Stats:

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Query
 
 from api.deps import ExploreDep
 from api.problems import Problem
+from api.responses import ModelJSON
 from graph.explore import ActorDetail, ItemNode, ItemSuggestion, SearchHit, SourceDetail, Stats
 from graph.results import Subgraph
 
@@ -30,10 +31,10 @@ def school_graph(
     urn: Annotated[str, Path(pattern=r"^\d{1,8}$", examples=["100000"])],
     depth: Annotated[int, Query(ge=1, le=3, description="flows followed out of the school")] = 1,
     limit: Annotated[int, Query(ge=10, le=2000, description="most nodes returned")] = 500,
-) -> Subgraph:
+) -> ModelJSON:
     """The school's systems, suppliers and onward flows up to `depth` hops; `truncated` says
     when the cap cut it short."""
-    return explore.subgraph(urn, depth, limit)
+    return ModelJSON(explore.subgraph(urn, depth, limit))
 
 
 @router.get(

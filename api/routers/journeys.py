@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 
 from api.deps import JourneysDep
 from api.problems import Problem
+from api.responses import ModelJSON
 from graph.cut import minimum_cut
 from graph.journeys import MAX_HOPS_CAP
 from graph.results import CutResult, PathsResult, ReachResult, UpstreamResult
@@ -68,10 +69,10 @@ def reach(
             max_length=40, description="only organisations of this type", examples=["commercial"]
         ),
     ] = None,
-) -> ReachResult:
+) -> ModelJSON:
     """Every organisation the item can reach from `from`, following only flows that carry it,
     each with ONE shortest witness path and its evidence class, plus a summary."""
-    return journeys.reach(origin, item, include_derived, as_of, max_hops, recipient_type)
+    return ModelJSON(journeys.reach(origin, item, include_derived, as_of, max_hops, recipient_type))
 
 
 @router.get(
@@ -88,9 +89,9 @@ def paths(
     include_derived: Derived = False,
     as_of: AsOf = None,
     max_hops: Hops = 10,
-) -> PathsResult:
+) -> ModelJSON:
     """The shortest path(s) of the best evidence class, with every hop's detail."""
-    return journeys.paths(origin, to, item, include_derived, as_of, max_hops)
+    return ModelJSON(journeys.paths(origin, to, item, include_derived, as_of, max_hops))
 
 
 @router.get(
@@ -107,10 +108,10 @@ def sources_of(
     as_of: AsOf = None,
     max_hops: Hops = 10,
     limit: Annotated[int, Query(ge=1, le=2000, description="most origins listed")] = 200,
-) -> UpstreamResult:
+) -> ModelJSON:
     """Every organisation from which the item can reach `org` (nearest first), each with one
     path; `total` counts them all."""
-    return journeys.sources_of(org, item, include_derived, as_of, max_hops, limit)
+    return ModelJSON(journeys.sources_of(org, item, include_derived, as_of, max_hops, limit))
 
 
 @router.get(
@@ -127,6 +128,6 @@ def cut(
     include_derived: Derived = False,
     as_of: AsOf = None,
     max_hops: Hops = 10,
-) -> CutResult:
+) -> ModelJSON:
     """The smallest set of flows whose stopping keeps the item from reaching `to`."""
-    return minimum_cut(journeys, origin, to, item, include_derived, as_of, max_hops)
+    return ModelJSON(minimum_cut(journeys, origin, to, item, include_derived, as_of, max_hops))

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 
 from api.deps import ExploreDep
 from api.problems import Problem
+from api.responses import ModelJSON
 from graph.explore import ReleasePage
 
 router = APIRouter(tags=["releases"])
@@ -29,7 +30,8 @@ def releases(
     outcome: Annotated[str | None, Query(max_length=20, examples=["approved"])] = None,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-) -> ReleasePage:
+) -> ModelJSON:
     """Releases of pupil data by the DfE, with counts by year, tier, recipient type and
     outcome over everything that matches the filters (not just this page)."""
-    return explore.releases(recipient_type, tier, year, dataset, item, outcome, offset, limit)
+    page = explore.releases(recipient_type, tier, year, dataset, item, outcome, offset, limit)
+    return ModelJSON(page)
