@@ -125,3 +125,19 @@ def test_upstream_groups_schools_by_local_authority_and_expands() -> None:
 
 def _hop(flow_id: str, src: str, dst: str) -> Hop:
     return Hop(flow_id=flow_id, from_id=src, to_id=dst, kind="census_return", evidence="stated")
+
+
+def test_a_wide_level_wraps_into_columns_placed_by_the_server() -> None:
+    from web.journey import COLUMN_ROWS, _wrap_levels
+
+    nodes = [{"id": "s", "level": 0, "color": "a", "label": "school"}]
+    nodes += [{"id": f"r{i}", "level": 1, "color": "b", "label": f"r{i:03d}"} for i in range(100)]
+    _wrap_levels(nodes, upstream=False)
+    wide = [n for n in nodes if n["level"] == 1]
+    columns = {n["x"] for n in wide}
+    assert len(columns) == -(-100 // COLUMN_ROWS)  # 3 columns of at most 36
+    assert all(n["x"] > nodes[0]["x"] for n in wide)  # left to right by hop
+    assert max(sum(1 for n in wide if n["x"] == x) for x in columns) == COLUMN_ROWS
+    assert len({(n["x"], n["y"]) for n in nodes}) == len(nodes)  # no two in one place
+    _wrap_levels(nodes, upstream=True)
+    assert all(n["x"] < 0 for n in wide)  # upstream: right to left into the anchor
