@@ -3,6 +3,8 @@ categories, and a large upstream view groups schools by local authority (expanda
 
 from __future__ import annotations
 
+from typing import Any
+
 from graph.results import (
     ActorRef,
     GraphEdge,
@@ -130,7 +132,7 @@ def _hop(flow_id: str, src: str, dst: str) -> Hop:
 def test_a_wide_level_wraps_into_columns_placed_by_the_server() -> None:
     from web.journey import COLUMN_ROWS, _wrap_levels
 
-    nodes = [{"id": "s", "level": 0, "color": "a", "label": "school"}]
+    nodes: list[dict[str, Any]] = [{"id": "s", "level": 0, "color": "a", "label": "school"}]
     nodes += [{"id": f"r{i}", "level": 1, "color": "b", "label": f"r{i:03d}"} for i in range(100)]
     _wrap_levels(nodes, upstream=False)
     wide = [n for n in nodes if n["level"] == 1]
