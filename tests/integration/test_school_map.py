@@ -21,6 +21,7 @@ from loaders.base_map import curated_path
 from loaders.guard import PupilDataRefused
 from loaders.registry import run_load
 from loaders.school_map import diff_maps
+from tests.support.files import csv_subset
 
 pytestmark = pytest.mark.integration
 URN = "100000"
@@ -30,16 +31,11 @@ REPO = Path(__file__).resolve().parents[2]
 @pytest.fixture()
 def prepared(db: Database, shared_data: Path, tmp_path: Path) -> Database:
     """The catalogue, base map, LAs, ONE school from the real spine, and the suppliers."""
-    spine = shared_data / "schools" / "2017-2018_england_spine.csv"
-    with spine.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        row = next(r for r in reader if r["URN"] == URN)
-        fields = reader.fieldnames or []
-    one = tmp_path / "one_school.csv"
-    with one.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=fields)
-        writer.writeheader()
-        writer.writerow(row)
+    one = csv_subset(
+        shared_data / "schools" / "2017-2018_england_spine.csv",
+        tmp_path / "one_school.csv",
+        lambda r: r["URN"] == URN,
+    )
     run_load(db, "base", None)
     run_load(db, "local-authorities", str(shared_data / "local-authorities"))
     run_load(db, "schools", str(one))

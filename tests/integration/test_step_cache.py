@@ -4,7 +4,6 @@ another connection (as `edflows load` in another process), is seen by the very n
 
 from __future__ import annotations
 
-import csv
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from graph.stepcache import StepCache
 from graph.tokens import create_token
 from loaders.registry import run_load
 from tests.conftest import GRAPH_STATE
+from tests.support.files import csv_subset
 
 pytestmark = pytest.mark.integration
 DEMO = "100000"
@@ -91,15 +91,7 @@ def test_a_change_is_seen_by_the_next_request(
         # (a load replaces the flows of the file of the same name)
         npd_before = reached(api, "dataset:npd", POSTCODE)
         register = shared_data / "npd-releases" / "releases.csv"
-        with register.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            first = next(reader)
-            fields = reader.fieldnames or []
-        one = tmp_path / "releases.csv"
-        with one.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.DictWriter(handle, fieldnames=fields)
-            writer.writeheader()
-            writer.writerow(first)
+        one = csv_subset(register, tmp_path / "releases.csv", lambda r: True, most=1)
         with Database(neo4j_settings) as other:
             run_load(other, "releases", str(one))
         npd_after = reached(api, "dataset:npd", POSTCODE)

@@ -7,7 +7,6 @@ spine, suppliers); every test makes its own changes with its own ids and checks 
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +25,7 @@ from graph.tokens import create_token, hash_secret
 from loaders.base_map import curated_path
 from loaders.registry import run_load
 from tests.conftest import GRAPH_STATE
+from tests.support.files import csv_subset
 
 pytestmark = pytest.mark.integration
 URN_A, URN_B = "100000", "100001"
@@ -39,16 +39,11 @@ def graph(
     """The national layer the writes build on, with schools URN_A and URN_B; loaded once."""
     session_db.wipe()
     GRAPH_STATE["bundled"] = False
-    spine = shared_data / "schools" / "2017-2018_england_spine.csv"
-    with spine.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        rows = [r for r in reader if r["URN"] in {URN_A, URN_B}]
-        fields = reader.fieldnames or []
-    two = tmp_path_factory.mktemp("schools") / "two_schools.csv"
-    with two.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=fields)
-        writer.writeheader()
-        writer.writerows(rows)
+    two = csv_subset(
+        shared_data / "schools" / "2017-2018_england_spine.csv",
+        tmp_path_factory.mktemp("schools") / "two_schools.csv",
+        lambda r: r["URN"] in {URN_A, URN_B},
+    )
     run_load(session_db, "base", None)
     run_load(session_db, "local-authorities", str(shared_data / "local-authorities"))
     run_load(session_db, "schools", str(two))
