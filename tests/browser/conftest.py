@@ -7,21 +7,18 @@ Every request the browser makes is recorded, so tests can check that nothing lea
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from api.app import create_app
 from graph.db import Database
-from graph.local_server import free_port
 from graph.settings import Settings
+from tests.support.server import serving
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -37,23 +34,6 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 
 
-def serve(app: FastAPI) -> Iterator[str]:
-    """Run `app` with uvicorn in a background thread; yields its base URL."""
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-
-
 @pytest.fixture()
 def app(bundled: Database, neo4j_settings: Settings) -> FastAPI:
     """The real app over the bundled graph (tests may add a route before it is served)."""
@@ -62,7 +42,8 @@ def app(bundled: Database, neo4j_settings: Settings) -> FastAPI:
 
 @pytest.fixture()
 def site(app: FastAPI) -> Iterator[str]:
-    yield from serve(app)
+    with serving(app) as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="session")

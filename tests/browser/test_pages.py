@@ -18,7 +18,8 @@ from playwright.sync_api import Page, expect
 
 from graph.results import ActorRef, Hop, ItemRef, Reached, ReachResult
 from graph.traversal import summarise
-from tests.browser.conftest import Recorder, serve
+from tests.browser.conftest import Recorder
+from tests.support.server import serving
 from web.journey import GROUP_THRESHOLD, build_journey
 from web.render import query, render
 
@@ -149,7 +150,8 @@ def large_site(app: FastAPI) -> Iterator[str]:
         return HTMLResponse(html)
 
     app.add_api_route("/test/large-journey", large)
-    yield from serve(app)
+    with serving(app) as base_url:
+        yield base_url
 
 
 def test_large_result_is_grouped_not_frozen(large_site: str, page: Page, shoot: Shoot) -> None:

@@ -1,5 +1,5 @@
 """The app under uvicorn on a free loopback port, in a thread: for tests that need real HTTP
-(the load test, the fuzzer)."""
+(the load test, the browser tests)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import uvicorn
+from fastapi import FastAPI
 
 from api.app import create_app
 from graph.local_server import free_port
@@ -17,10 +18,17 @@ from graph.settings import Settings
 
 @contextmanager
 def running_api(settings: Settings) -> Iterator[str]:
-    """Serve the app until the block ends; yields its base URL."""
+    """Serve a new app for `settings` until the block ends; yields its base URL."""
+    with serving(create_app(settings)) as base_url:
+        yield base_url
+
+
+@contextmanager
+def serving(app: FastAPI) -> Iterator[str]:
+    """Serve `app` until the block ends; yields its base URL."""
     port = free_port()
     config = uvicorn.Config(
-        create_app(settings),
+        app,
         host="127.0.0.1",
         port=port,
         log_level="warning",
