@@ -237,8 +237,8 @@ class JourneyService:
         """The item-restricted flows within `max_hops` of `start`, one step (query) a hop.
 
         A step asks Neo4j for the flows in effect out of (or into) the frontier; `classify`
-        keeps those that can carry the item. Steps of organisations other than schools are
-        kept in the app's StepCache for the graph's generation, for every item."""
+        keeps those that can carry the item. Steps are kept in the app's StepCache for the
+        graph's generation, for every item (all but a school's flows out: its own map)."""
         index = self.index()
         covering = frozenset(index.covering(item, include_derived))
         item_tier = index.tier(item)
