@@ -24,7 +24,7 @@ from graph.db import QueryTimeout
 from graph.errors import DatabaseUnavailable, EdflowsError, NotFoundError
 from graph.explore import ExploreService
 from graph.journeys import MAX_HOPS_CAP
-from web.journey import build_journey, build_upstream
+from web.journey import JourneyView, build_journey, build_upstream
 from web.releases import build_releases
 from web.render import query, render, static_file
 from web.school_map import build_school_map
@@ -111,16 +111,8 @@ def journey(
         except EdflowsError as exc:
             error, status = _shown(exc).message, _status(exc)
     params = {"from": origin, "item": item, "as_of": as_of, "include_derived": include_derived}
-    page = render(
-        "journey.html",
-        view=view,
-        form=form,
-        error=error,
-        upstream=False,
-        page_path="/journey",
-        expand_base="/journey?" + query(**params, expand=expand or []),
-    )
-    return HTMLResponse(page, status_code=status)
+    expand_base = "/journey?" + query(**params, expand=expand or [])
+    return _journey_page(view, form, error, status, "/journey", expand_base)
 
 
 @router.get("/upstream", response_class=HTMLResponse)
@@ -151,14 +143,27 @@ def upstream(
         except EdflowsError as exc:
             error, status = _shown(exc).message, _status(exc)
     params = {"org": org, "item": item, "as_of": as_of, "include_derived": include_derived}
+    expand_base = "/upstream?" + query(**params, max_hops=max_hops, expand=expand or [])
+    return _journey_page(view, form, error, status, "/upstream", expand_base)
+
+
+def _journey_page(
+    view: JourneyView | None,
+    form: dict[str, Any],
+    error: str | None,
+    status: int,
+    page_path: str,
+    expand_base: str,
+) -> HTMLResponse:
+    """The journey template, for a reach ("/journey") or its reverse ("/upstream")."""
     page = render(
         "journey.html",
         view=view,
         form=form,
         error=error,
-        upstream=True,
-        page_path="/upstream",
-        expand_base="/upstream?" + query(**params, max_hops=max_hops, expand=expand or []),
+        upstream=page_path == "/upstream",
+        page_path=page_path,
+        expand_base=expand_base,
     )
     return HTMLResponse(page, status_code=status)
 
