@@ -1,7 +1,8 @@
 """The HTTP app: built by `create_app()`, one router per feature, errors as JSON problems.
 
 The Neo4j driver is created once in the lifespan and kept on `app.state`; each request gets a
-`Database` through the dependency in `api.deps`.
+`Database` through the dependency in `api.deps`, and a snapshot of the app's one cache
+(`app.state.cache`, graph/cache.py) synced once per request.
 """
 
 from __future__ import annotations
@@ -14,11 +15,10 @@ from fastapi import FastAPI
 from api import problems
 from api.limits import BodySizeLimit
 from api.routers import edit, explore, health, journeys, pages, releases, transparency, trust
-from api.runtime import tune_gc
+from graph.cache import GraphCache
 from graph.db import Database
-from graph.items import ItemIndexCache
+from graph.runtime import tune_gc
 from graph.settings import Settings, get_settings
-from graph.stepcache import StepCache
 
 ROUTERS = [
     health.router,
@@ -39,8 +39,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.db = Database(settings)
-        app.state.items = ItemIndexCache()
-        app.state.steps = StepCache()  # reach steps and sources, per graph generation
+        # the ONE cache: steps, catalogue, notices, per graph generation (graph/cache.py)
+        app.state.cache = GraphCache()
         tune_gc()
         try:
             yield

@@ -16,8 +16,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from api.deps import DbDep
 from api.problems import Problem
 from graph.errors import Forbidden, InvalidInput, Unauthorized
+from graph.guard import check_structure
 from graph.tokens import TokenInfo, authenticate
-from loaders.guard import check_structure
 
 bearer = HTTPBearer(
     auto_error=False,

@@ -22,9 +22,8 @@ from graph.errors import (
     NotFoundError,
     Unauthorized,
 )
-from graph.writer import MissingReferences
-from loaders.common import LoadError
-from loaders.guard import PupilDataRefused
+from graph.guard import PupilDataRefused
+from graph.loadplan import LoadError, MissingReferences
 
 log = logging.getLogger("edflows.api")
 PROBLEM_JSON = "application/problem+json"

@@ -26,9 +26,9 @@ from typing import Any
 
 import yaml
 
-from loaders.base_map import curated_path
 from loaders.catalogue import curated_catalogue
 from loaders.common import slug
+from loaders.curated_files import curated_path
 
 SCALES: dict[str, dict[str, int]] = {
     # schools (0 = every school in the real list), products per school, releases, recipients

@@ -39,16 +39,19 @@ from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
-from api.runtime import tune_gc
 from bench.generate import generate
 from bench.load import mixed_read_paths, run_mixed_load
 from bench.measure import peak_rss_mb, percentile, run_series, timed
+from graph.cache import GraphCache
 from graph.db import Database, QueryTimeout
 from graph.items import ItemIndex
-from graph.journeys import JourneyService, _layers_for
+from graph.journey_query import JourneyQuery
+from graph.journeys import JourneyService, layers_for
+from graph.known_actors import GraphActors
 from graph.local_server import LocalNeo4j, free_port
+from graph.results import ReachResult
+from graph.runtime import tune_gc
 from graph.settings import Settings, get_settings
-from graph.stepcache import StepCache
 from graph.writer import console_progress
 from loaders.bundled import load_bundled
 from loaders.registry import run_load
@@ -127,14 +130,14 @@ def main(argv: list[str] | None = None) -> int:
             db.apply_schema()
             run.load = measure_load(db, shared, inputs.folder, args.baseline_rows)
             pairs = pick_pairs(inputs.folder, args.pairs, args.seed)
-            # as the API runs it: one StepCache shared by every request (graph/stepcache.py),
-            # and the API's garbage-collector settings (api/runtime.py)
-            journeys = JourneyService(db, steps=StepCache())
+            # as the API runs it: one cache shared by every request, each syncing it first
+            # (graph/cache.py), and the API's garbage-collector settings (graph/runtime.py)
+            cache = GraphCache()
             tune_gc()
-            run.reach, reached = measure_reach(db, journeys, pairs, args.naive_timeout)
+            run.reach, reached = measure_reach(db, cache, pairs, args.naive_timeout)
             api, base = start_api(bench_settings)
             run.paths = measure_paths(base, pairs, reached)
-            run.api = measure_api(base, journeys, pairs)
+            run.api = measure_api(base, db, cache, pairs)
             step("load test: mixed read traffic, 50 clients (bench/load.py)")
             traffic = mixed_read_paths(db, 300, args.seed)
             run.api["mixed_load_50"] = run_mixed_load(
@@ -182,8 +185,7 @@ def measure_load(db: Database, shared: Path, folder: Path, baseline_rows: int) -
         for name in json.loads((folder / "manifest.json").read_text())["school_map_files"]
     ]
     step(f"baseline: one MERGE per row for {baseline_rows} school-map flows of {parts[0].name}")
-    known = set(db.read("list_actor_ids")[0]["ids"])
-    plan, _ = plan_school_maps(parts[0], known)
+    plan, _ = plan_school_maps(parts[0], GraphActors(db))
     rows = plan.flow_rows[:baseline_rows]
     base = run_series(
         "per-row MERGE",
@@ -254,17 +256,17 @@ def pick_pairs(folder: Path, n: int, seed: int) -> list[Pair]:
 
 
 def measure_reach(
-    db: Database, journeys: JourneyService, pairs: list[Pair], naive_timeout: float
+    db: Database, cache: GraphCache, pairs: list[Pair], naive_timeout: float
 ) -> tuple[dict[str, Any], dict[int, list[str]]]:
     """edflows' reach vs the naive pattern on the same pairs; each answer vs a Python BFS."""
     step(f"reach: warming up, then {len(pairs)} pairs")
     for pair in pairs[:10]:
-        journeys.reach(pair.urn, pair.item)
+        _reach(db, cache, pair)
     results: dict[int, dict[str, str]] = {}
 
     def ours(k: int, pair: Pair) -> Callable[[], None]:
         def call() -> None:
-            result = journeys.reach(pair.urn, pair.item)
+            result = _reach(db, cache, pair)
             results[k] = {r.actor.id: r.evidence for r in result.reached}
 
         return call
@@ -274,12 +276,12 @@ def measure_reach(
 
     def cold(pair: Pair) -> Callable[[], None]:
         def call() -> None:
-            JourneyService(db, journeys.items_cache, StepCache()).reach(pair.urn, pair.item)
+            _reach(db, GraphCache(), pair)
 
         return call
 
     cold_series = run_series("reach, cold cache", [cold(p) for p in pairs])
-    index = journeys.index()
+    index = JourneyService(db, cache.sync(db)).index()
     step(f"reach baseline: naive variable-length pattern, {naive_timeout:g} s timeout per pair")
     naive_sets: dict[int, set[str]] = {}
 
@@ -292,7 +294,7 @@ def measure_reach(
                 start=start,
                 covering=sorted(index.covering(pair.item)),
                 item_tier=index.tier(pair.item),
-                layers=_layers_for(start),
+                layers=layers_for(start),
             )
             naive_sets[k] = {r["ids"][-1] for r in rows}
 
@@ -332,7 +334,7 @@ def measure_reach(
         {
             "edflows": ours_s,
             "edflows_cold_cache": cold_series.summary(),
-            "step_cache": journeys.steps.stats() if journeys.steps else None,
+            "step_cache": cache.stats(),
             "naive": base_s,
             "naive_timeout_s": naive_timeout,
             "naive_completed": len(baseline.ms),
@@ -373,7 +375,7 @@ class PythonBFS:
     def reach(self, start: str, item: str, max_hops: int = 10) -> dict[str, str]:
         covering = self.index.covering(item)
         item_tier = self.index.tier(item)
-        layers = set(_layers_for(start) or [])
+        layers = set(layers_for(start) or [])
         best: dict[str, str] = {}
         for cls_name, floor in self.RANK.items():
             depth = {start: 0}
@@ -468,7 +470,12 @@ def measure_paths(base: str, pairs: list[Pair], reached: dict[int, list[str]]) -
     return {"paths": paths, "subgraph": graph}
 
 
-def measure_api(base: str, journeys: JourneyService, pairs: list[Pair]) -> dict[str, Any]:
+def _reach(db: Database, cache: GraphCache, pair: Pair) -> ReachResult:
+    """One reach as one API request makes it: sync the shared cache, then ask."""
+    return JourneyService(db, cache.sync(db)).reach(JourneyQuery(origin=pair.urn, item=pair.item))
+
+
+def measure_api(base: str, db: Database, cache: GraphCache, pairs: list[Pair]) -> dict[str, Any]:
     """/reach over HTTP vs JourneyService.reach through the driver, 1, 10 and 50 clients."""
     out: dict[str, Any] = {}
     client = _client()
@@ -481,7 +488,7 @@ def measure_api(base: str, journeys: JourneyService, pairs: list[Pair]) -> dict[
         ).summary()
         direct = run_series(
             "driver",
-            [partial(journeys.reach, p.urn, p.item) for p in pairs[:n]],
+            [partial(_reach, db, cache, p) for p in pairs[:n]],
             clients=clients,
         ).summary()
         out[str(clients)] = {

@@ -9,25 +9,17 @@ residual graph are a minimum cut.
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from datetime import date
 
+from graph.journey_query import JourneyQuery
 from graph.journeys import JourneyService
 from graph.results import CutResult
 from graph.traversal import Edge
 
 
-def minimum_cut(
-    service: JourneyService,
-    origin: str,
-    target: str,
-    item: str,
-    include_derived: bool = False,
-    as_of: date | None = None,
-    max_hops: int = 10,
-) -> CutResult:
-    start, end, item_ref = service.actor(origin), service.actor(target), service.item(item)
-    graph = service.item_subgraph(start.id, item, include_derived, as_of, max_hops)
-    cut = _min_cut(start.id, end.id, graph.edges)
+def minimum_cut(service: JourneyService, q: JourneyQuery, target: str) -> CutResult:
+    start, end, item_ref = service.actor(q.origin), service.actor(target), service.item(q.item)
+    graph = service.item_subgraph(q)
+    cut = min_cut_edges(start.id, end.id, graph.edges)
     if cut is None:
         return CutResult(
             origin=start,
@@ -38,7 +30,7 @@ def minimum_cut(
             flows=[],
             note=f"{item_ref.name} does not reach {end.name} from {start.name}: nothing to cut.",
         )
-    hops = service._hops(cut, set(), service._sources_of_paths([cut]))
+    hops = service.path_hops(cut, set(), service.sources_of_paths([cut]))
     return CutResult(
         origin=start,
         target=end,
@@ -53,7 +45,7 @@ def minimum_cut(
     )
 
 
-def _min_cut(start: str, end: str, edges: list[Edge]) -> list[Edge] | None:
+def min_cut_edges(start: str, end: str, edges: list[Edge]) -> list[Edge] | None:
     """A minimum set of edges separating start from end; None when end is unreachable."""
     if start == end:
         return None

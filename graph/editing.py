@@ -5,13 +5,12 @@ whose id starts `school-<urn>-`); an `editor` token the national layer (flows ou
 layers, any source); an `admin` token only tokens (graph.tokens). Each change is ONE Neo4j
 transaction that also writes its audit entry; a refusal or failure writes nothing. Labels and
 relationship types are fixed in the queries: a write can only ever touch :FLOW, :Source and
-(for maps, through the loader) the school's own flows, never a :Token or :AuditEntry.
+(for maps, planned by the loader in the API) the school's own flows, never a :Token or :AuditEntry.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from neo4j import ManagedTransaction
 from neo4j.exceptions import ConstraintError
@@ -20,11 +19,11 @@ from pydantic import BaseModel, Field
 from graph import audit
 from graph.db import Database
 from graph.errors import Conflict, Forbidden, InvalidInput, NotFoundError
+from graph.loadplan import LoadPlan, LoadReport
 from graph.model import FlowFacts, FlowRecord, PartialDate, SourceRecord, first_day, last_day
 from graph.queries import query
 from graph.tokens import TokenInfo
 from graph.writer import check_references, flow_row, write_plan
-from loaders.common import LoadPlan, LoadReport
 
 NATIONAL = "national"
 API_ORIGIN = "api"
@@ -66,18 +65,21 @@ class Change(BaseModel):
     record: dict[str, Any] | None = None
 
 
-def replace_school_map(
-    db: Database, token: TokenInfo, urn: str, content: bytes, fmt: Literal["yaml", "json"]
-) -> tuple[LoadReport, str]:
-    """Replace a school's map with an uploaded YAML or JSON map (the loader's own rules)."""
-    if token.role != "school" or token.urn != urn:
-        raise Forbidden(_school_only(token, urn, "change the map"))
+def check_map_change(db: Database, token: TokenInfo, urn: str) -> None:
+    """Refuse a map upload before it is read: only a school token of that URN, for a school in
+    the graph, may replace its map (the API then plans the map with the school-map loader)."""
+    _authorise_map(token, urn)
     if not db.read("get_school", urn=urn):
         raise NotFoundError("school", urn)
-    from loaders.school_map import plan_school_map
 
-    known = set(db.read("list_actor_ids")[0]["ids"])
-    plan, report, _ = plan_school_map(Path(f"upload-{urn}.{fmt}"), urn, known, content)
+
+def replace_school_map(
+    db: Database, token: TokenInfo, urn: str, plan: LoadPlan, report: LoadReport
+) -> tuple[LoadReport, str]:
+    """Replace a school's map with a planned upload (the loader's own rules made the plan)."""
+    _authorise_map(token, urn)
+    if plan.urn is not None and plan.urn != urn:
+        raise Forbidden(_school_only(token, plan.urn, "change the map"))
     entry = write_plan(db, plan, report, actor=token.actor, action="school-map.replace")
     return report, entry
 
@@ -159,6 +161,11 @@ def add_source(db: Database, token: TokenInfo, source: SourceRecord) -> Change:
 
 
 # -- helpers ----------------------------------------------------------------------------------
+
+
+def _authorise_map(token: TokenInfo, urn: str) -> None:
+    if token.role != "school" or token.urn != urn:
+        raise Forbidden(_school_only(token, urn, "change the map"))
 
 
 def _layer_for(token: TokenInfo, urn: str | None, what: str) -> str:

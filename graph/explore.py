@@ -12,12 +12,11 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from graph.cache import CacheSnapshot
 from graph.db import Database
 from graph.errors import EdflowsError, NotFoundError
-from graph.items import ItemIndexCache
-from graph.journeys import JourneyService, _layers_for, _lucene_escape
+from graph.journeys import JourneyService, layers_for, lucene_escape
 from graph.results import ActorRef, GraphEdge, GraphNode, SourceRef, Subgraph
-from graph.stepcache import StepCache
 
 SUBGRAPH_LIMIT = 500
 
@@ -126,11 +125,9 @@ class Stats(BaseModel):
 
 
 class ExploreService:
-    def __init__(
-        self, db: Database, items: ItemIndexCache | None = None, steps: StepCache | None = None
-    ) -> None:
+    def __init__(self, db: Database, cache: CacheSnapshot | None = None) -> None:
         self.db = db
-        self.journeys = JourneyService(db, items, steps)
+        self.journeys = JourneyService(db, cache)
 
     def subgraph(self, root: str, depth: int = 1, limit: int = SUBGRAPH_LIMIT) -> Subgraph:
         """Nodes and flows within `depth` flows out of `root` (a URN or id), capped."""
@@ -160,7 +157,7 @@ class ExploreService:
             if not frontier:
                 break
             rows = self.db.read(
-                "subgraph_step", frontier=frontier, limit=limit + 1, layers=_layers_for(start.id)
+                "subgraph_step", frontier=frontier, limit=limit + 1, layers=layers_for(start.id)
             )
             if len(rows) > limit:
                 rows, truncated = rows[:limit], True
@@ -230,9 +227,9 @@ class ExploreService:
         # lower case: Lucene's operators (AND, OR, NOT) are upper case, the index is not
         words = [w for w in re.split(r"[^\w.]+", text.lower()) if w][:8]
         if words:
-            exact = " AND ".join(_lucene_escape(w) for w in words)
+            exact = " AND ".join(lucene_escape(w) for w in words)
             fuzzy = " AND ".join(
-                f"{_lucene_escape(w)}~" if len(w) > 3 else _lucene_escape(w) + "*" for w in words
+                f"{lucene_escape(w)}~" if len(w) > 3 else lucene_escape(w) + "*" for w in words
             )
             query = f"({exact})^4 OR ({fuzzy})"
             for row in self.db.read("search_names", query=query, limit=limit):
@@ -305,7 +302,7 @@ class ExploreService:
         raw = dict(row["actor"])
         evidence = [json.loads(e) for e in raw.pop("evidence", [])]
         source_ids = raw.get("source_ids", [])
-        sources = self.journeys._sources(set(source_ids))
+        sources = self.journeys.sources_by_id(set(source_ids))
         fields = {k: _plain(v) for k, v in raw.items() if k not in {"aliases_text"}}
         return ActorDetail(
             actor=ref,

@@ -9,14 +9,10 @@ own tier (or its most sensitive part's) is T or higher: a tier 1 extract can hol
 
 from __future__ import annotations
 
-import threading
-import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from graph.db import Database
-
-CACHE_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -120,36 +116,20 @@ class ItemIndex:
         return min(known) if known else None
 
 
-class ItemIndexCache:
-    """One index per Database, rebuilt at most every CACHE_SECONDS (loads change it rarely)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._index: ItemIndex | None = None
-        self._at = 0.0
-
-    def get(self, db: Database) -> ItemIndex:
-        with self._lock:
-            if self._index is None or time.monotonic() - self._at > CACHE_SECONDS:
-                rows = db.read("item_index")
-                self._index = ItemIndex.build(
-                    [
-                        Item(
-                            id=r["id"],
-                            name=r["name"],
-                            parent=r["parent"],
-                            gdpr=r["gdpr"],
-                            npd_tier=r["npd_tier"],
-                            description=r["description"],
-                            contains=tuple(r["contains"]),
-                            derived_from=tuple(r["derived_from"]),
-                        )
-                        for r in rows
-                    ]
-                )
-                self._at = time.monotonic()
-            return self._index
-
-    def clear(self) -> None:
-        with self._lock:
-            self._index = None
+def read_item_index(db: Database) -> ItemIndex:
+    """The catalogue as the graph holds it now (graph/cache.py keeps it per generation)."""
+    return ItemIndex.build(
+        [
+            Item(
+                id=r["id"],
+                name=r["name"],
+                parent=r["parent"],
+                gdpr=r["gdpr"],
+                npd_tier=r["npd_tier"],
+                description=r["description"],
+                contains=tuple(r["contains"]),
+                derived_from=tuple(r["derived_from"]),
+            )
+            for r in db.read("item_index")
+        ]
+    )

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
 from typing import Any, cast
 
+from graph.cache import CacheSnapshot
 from graph.db import Database
 from graph.errors import EdflowsError, NotFoundError
-from graph.items import ItemIndex, ItemIndexCache
+from graph.items import ItemIndex
+from graph.journey_query import MAX_HOPS_CAP, JourneyQuery
 from graph.results import (
     ActorRef,
     Hop,
@@ -26,7 +27,7 @@ from graph.results import (
     SourceRef,
     UpstreamResult,
 )
-from graph.stepcache import Step, StepCache, StepKey
+from graph.stepcache import Step, StepKey
 from graph.traversal import (
     EVIDENCE,
     RANK,
@@ -39,36 +40,28 @@ from graph.traversal import (
     summarise,
 )
 
-MAX_HOPS_CAP = 12
-
 
 class JourneyService:
-    """Reach, paths and upstream queries over one Database."""
+    """Reach, paths and upstream queries over one Database, for one snapshot of the cache."""
 
-    def __init__(
-        self, db: Database, items: ItemIndexCache | None = None, steps: StepCache | None = None
-    ) -> None:
-        """`steps`: the app's shared StepCache (none: every step is asked of Neo4j)."""
+    def __init__(self, db: Database, cache: CacheSnapshot | None = None) -> None:
+        """`cache`: the request's snapshot of the app's cache (graph/cache.py); none: a
+        snapshot that keeps nothing (every step is asked of Neo4j)."""
         self.db = db
-        self.items_cache = items or ItemIndexCache()
-        self.steps = steps
-        self.generation: str | None = None  # of the graph, read at the start of each query
+        self.cache = cache or CacheSnapshot.uncached()
 
     # -- resolving ids ------------------------------------------------------------------------
 
-    def actor(self, key: str, cached: bool = False) -> ActorRef:
-        """An actor by id, or a school by its URN; 404 with near misses otherwise.
-        `cached`: may come from the StepCache (only right after `_sync`, within one query)."""
+    def actor(self, key: str) -> ActorRef:
+        """An actor by id, or a school by its URN; 404 with near misses otherwise."""
         actor_id = f"school:{key}" if key.isdigit() else key
-        if cached and self.steps:
-            known = self.steps.actor(self.generation, actor_id)
-            if known is not None:
-                return cast(ActorRef, known)
+        known = self.cache.actor(actor_id)
+        if known is not None:
+            return cast(ActorRef, known)
         rows = self.db.read("get_actor", id=actor_id)
         if rows:
             found = ActorRef(**rows[0]["actor"])
-            if cached and self.steps:
-                self.steps.keep_actor(self.generation, found)
+            self.cache.keep_actor(found)
             return found
         raise NotFoundError("organisation", key, self._suggest_actors(key))
 
@@ -84,32 +77,24 @@ class JourneyService:
         raise NotFoundError("data item", key, list(dict.fromkeys(near + by_name))[:5])
 
     def index(self) -> ItemIndex:
-        return self.items_cache.get(self.db)
+        """The data-item catalogue (one per snapshot)."""
+        return self.cache.index(self.db)
 
     # -- queries --------------------------------------------------------------------------------
 
-    def reach(
-        self,
-        origin: str,
-        item: str,
-        include_derived: bool = False,
-        as_of: date | None = None,
-        max_hops: int = 10,
-        recipient_type: str | None = None,
-    ) -> ReachResult:
-        """Every organisation the item can reach from `origin`, each with one witness path."""
-        self._sync()
-        start, item_ref = self.actor(origin, cached=True), self.item(item)
-        hops = _check_hops(max_hops)
-        graph = self._fetch(start.id, item, include_derived, as_of, hops, forward=True)
+    def reach(self, q: JourneyQuery, recipient_type: str | None = None) -> ReachResult:
+        """Every organisation the item can reach from `q.origin`, each with one witness path."""
+        start, item_ref = self.actor(q.origin), self.item(q.item)
+        hops = _check_hops(q.max_hops)
+        graph = self._fetch(start.id, q, forward=True)
         best = layered_bfs(start.id, graph, hops, forward=True)
-        derived = self._derived_only(item, include_derived)
+        derived = self._derived_only(q.item, q.include_derived)
         kept = [
             (_actor_ref(graph.nodes[node_id]), evidence, path)
             for node_id, (evidence, path) in best.items()
         ]
         kept = [k for k in kept if not recipient_type or k[0].org_type == recipient_type]
-        sources = self._sources_of_paths([path for _, _, path in kept])
+        sources = self.sources_of_paths([path for _, _, path in kept])
         hop_of: dict[str, Hop] = {}  # witness paths share their first hops: one Hop per flow
         reached = [
             Reached(
@@ -124,42 +109,33 @@ class JourneyService:
         return ReachResult(
             origin=start,
             item=item_ref,
-            include_derived=include_derived,
-            as_of=as_of.isoformat() if as_of else None,
+            include_derived=q.include_derived,
+            as_of=q.as_of.isoformat() if q.as_of else None,
             max_hops=hops,
             recipient_type=recipient_type,
             reached=reached,
             summary=summarise(reached),
         )
 
-    def paths(
-        self,
-        origin: str,
-        target: str,
-        item: str,
-        include_derived: bool = False,
-        as_of: date | None = None,
-        max_hops: int = 10,
-    ) -> PathsResult:
-        """The shortest path(s) of the best evidence class from `origin` to `target`."""
-        self._sync()
-        start, end = self.actor(origin, cached=True), self.actor(target, cached=True)
-        item_ref = self.item(item)
-        hops = _check_hops(max_hops)
-        graph = self._fetch(start.id, item, include_derived, as_of, hops, forward=True)
-        derived = self._derived_only(item, include_derived)
+    def paths(self, q: JourneyQuery, target: str) -> PathsResult:
+        """The shortest path(s) of the best evidence class from `q.origin` to `target`."""
+        start, end = self.actor(q.origin), self.actor(target)
+        item_ref = self.item(q.item)
+        hops = _check_hops(q.max_hops)
+        graph = self._fetch(start.id, q, forward=True)
+        derived = self._derived_only(q.item, q.include_derived)
         for rank, evidence in enumerate(EVIDENCE):
             usable = [e for e in graph.edges if e.rank <= rank]
             found, truncated = all_shortest_paths(start.id, end.id, usable, hops)
             if found:
-                cited = self._sources_of_paths(found)
+                cited = self.sources_of_paths(found)
                 return PathsResult(
                     origin=start,
                     target=end,
                     item=item_ref,
                     evidence=evidence,
                     hops=len(found[0]),
-                    paths=[self._hops(p, derived, cited) for p in found],
+                    paths=[self.path_hops(p, derived, cited) for p in found],
                     truncated=truncated,
                 )
         return PathsResult(
@@ -172,26 +148,17 @@ class JourneyService:
             truncated=False,
         )
 
-    def sources_of(
-        self,
-        target: str,
-        item: str,
-        include_derived: bool = False,
-        as_of: date | None = None,
-        max_hops: int = 10,
-        limit: int = 200,
-    ) -> UpstreamResult:
-        """Where the item that reaches `target` came from, each origin with one path."""
-        self._sync()
-        end, item_ref = self.actor(target, cached=True), self.item(item)
-        hops = _check_hops(max_hops)
-        graph = self._fetch(end.id, item, include_derived, as_of, hops, forward=False)
+    def sources_of(self, q: JourneyQuery, limit: int = 200) -> UpstreamResult:
+        """Where the item that reaches `q.origin` came from, each origin with one path."""
+        end, item_ref = self.actor(q.origin), self.item(q.item)
+        hops = _check_hops(q.max_hops)
+        graph = self._fetch(end.id, q, forward=False)
         best = layered_bfs(end.id, graph, hops, forward=False)
-        derived = self._derived_only(item, include_derived)
+        derived = self._derived_only(q.item, q.include_derived)
         ranked = sorted(best.items(), key=lambda kv: (len(kv[1][1]), RANK[kv[1][0]], kv[0]))
         chosen = ranked[:limit]
         # the sources of every listed path in one query (thousands of origins share a few)
-        sources = self._sources_of_paths([path for _, (_, path) in chosen])
+        sources = self.sources_of_paths([path for _, (_, path) in chosen])
         hop_of: dict[str, Hop] = {}  # paths share their last hops: one Hop per flow
         origins = [
             Reached(
@@ -214,66 +181,34 @@ class JourneyService:
             summary=summary,
         )
 
-    def item_subgraph(
-        self, origin: str, item: str, include_derived: bool, as_of: date | None, max_hops: int
-    ) -> FlowGraph:
-        """The raw item-restricted subgraph from `origin` (for the cut and for tests)."""
-        self._sync()
-        start = self.actor(origin, cached=True)
-        self.item(item)
-        return self._fetch(start.id, item, include_derived, as_of, _check_hops(max_hops), True)
+    def item_subgraph(self, q: JourneyQuery) -> FlowGraph:
+        """The raw item-restricted subgraph from `q.origin` (for the cut and for tests)."""
+        start = self.actor(q.origin)
+        self.item(q.item)
+        _check_hops(q.max_hops)
+        return self._fetch(start.id, q, forward=True)
 
     # -- helpers ------------------------------------------------------------------------------
 
-    def _fetch(
-        self,
-        start: str,
-        item: str,
-        include_derived: bool,
-        as_of: date | None,
-        max_hops: int,
-        forward: bool,
-    ) -> FlowGraph:
-        """The item-restricted flows within `max_hops` of `start`, one step (query) a hop.
-
-        A step asks Neo4j for the flows in effect out of (or into) the frontier; `classify`
-        keeps those that can carry the item. Steps are kept in the app's StepCache for the
-        graph's generation, for every item (all but a school's flows out: its own map)."""
+    def _fetch(self, start: str, q: JourneyQuery, forward: bool) -> FlowGraph:
+        """The item-restricted flows within `q.max_hops` of `start`, one step a hop: the flows
+        in effect out of (or into) the frontier (`_step_rows`), of which `classify` keeps those
+        that can carry the item."""
         index = self.index()
-        covering = frozenset(index.covering(item, include_derived))
-        item_tier = index.tier(item)
-        day = as_of.isoformat() if as_of else None
-        name = "reach_step" if forward else "reach_step_back"
-        key: StepKey = (name, day)
-        layers = _layers_for(start) if forward else None
-        generation = self.generation
-        convert = self.steps.compact if self.steps else _plain_step
+        covering = frozenset(index.covering(q.item, q.include_derived))
+        item_tier = index.tier(q.item)
+        key: StepKey = (
+            "reach_step" if forward else "reach_step_back",
+            q.as_of.isoformat() if q.as_of else None,
+        )
+        layers = layers_for(start) if forward else None
         graph = FlowGraph()
         seen = {start}
         frontier = [start]
-        for _ in range(max_hops):
+        for _ in range(q.max_hops):
             if not frontier:
                 break
-            rows_by_node = self.steps.steps(generation, key, frontier) if self.steps else {}
-            asked = [n for n in frontier if n not in rows_by_node]
-            if asked:
-                fetched: dict[str, list[Step]] = {n: [] for n in asked}
-                steps = self.db.read_each(
-                    name, lambda r: convert(*r.values()), frontier=asked, as_of=day
-                )
-                for step in steps:
-                    fetched[step[0] if forward else step[1]].append(step)
-                if self.steps:
-                    # a school's flows out (its own map) are not kept: each is the start of
-                    # its own journeys only. Flows INTO schools are few and are kept: the
-                    # upstream of a national dataset asks all 26,000 schools at one step.
-                    kept = {
-                        n: r
-                        for n, r in fetched.items()
-                        if not (forward and n.startswith("school:"))
-                    }
-                    self.steps.keep_steps(generation, key, kept)
-                rows_by_node.update(fetched)
+            rows_by_node = self._step_rows(key, frontier, forward)
             next_frontier = []
             for node in frontier:
                 for src, dst, flow, other_node in rows_by_node[node]:
@@ -299,9 +234,29 @@ class JourneyService:
             frontier = next_frontier
         return graph
 
-    def _sync(self) -> None:
-        """Read the graph's generation for this query (the StepCache forgets an older one)."""
-        self.generation = self.steps.sync(self.db) if self.steps else None
+    def _step_rows(self, key: StepKey, frontier: list[str], forward: bool) -> dict[str, list[Step]]:
+        """Every flow in effect out of (or into) each frontier organisation, any item: from the
+        cache where it has them, the rest in one query, kept for the graph's generation (all
+        but a school's flows out: its own map, the start of its own journeys only. Flows INTO
+        schools are few and are kept: the upstream of a national dataset asks all 26,000
+        schools at one step)."""
+        rows_by_node = self.cache.steps(key, frontier)
+        asked = [n for n in frontier if n not in rows_by_node]
+        if not asked:
+            return rows_by_node
+        fetched: dict[str, list[Step]] = {n: [] for n in asked}
+        name, day = key
+        compact = self.cache.compact
+        for step in self.db.read_each(
+            name, lambda r: compact(*r.values()), frontier=asked, as_of=day
+        ):
+            fetched[step[0] if forward else step[1]].append(step)
+        self.cache.keep_steps(
+            key,
+            {n: r for n, r in fetched.items() if not (forward and n.startswith("school:"))},
+        )
+        rows_by_node.update(fetched)
+        return rows_by_node
 
     def _derived_only(self, item: str, include_derived: bool) -> set[str]:
         """Item ids that carry only data derived from the item (shown as such on hops)."""
@@ -310,43 +265,45 @@ class JourneyService:
         index = self.index()
         return index.covering(item, True) - index.covering(item, False)
 
-    def _sources_of_paths(self, paths: list[list[Edge]]) -> dict[str, SourceRef]:
+    def sources_of_paths(self, paths: list[list[Edge]]) -> dict[str, SourceRef]:
         """Every source the paths' flows cite, in ONE query (not one per path)."""
-        return self._sources({s for p in paths for e in p for s in e.flow.get("source_ids") or []})
+        return self.sources_by_id(
+            {s for p in paths for e in p for s in e.flow.get("source_ids") or []}
+        )
 
-    def _hops(
+    def path_hops(
         self, path: list[Edge], derived: set[str], sources: dict[str, SourceRef]
     ) -> list[Hop]:
+        """A path's hops with their details (`sources`: from `sources_of_paths`)."""
         return [_hop(edge, sources, derived) for edge in path]
 
     def _hop(
         self, hop_of: dict[str, Hop], edge: Edge, sources: dict[str, SourceRef], derived: set[str]
     ) -> Hop:
         """One Hop object per flow within a result (paths share hops; the JSON is the same),
-        and across results from the StepCache: a hop depends only on its flow, the item's
+        and across results through the cache: a hop depends only on its flow, the item's
         evidence class and matched items, and the sources, all fixed within a generation."""
         if edge.flow_id in hop_of:
             return hop_of[edge.flow_id]
         is_derived = bool(edge.matched) and all(m in derived for m in edge.matched)
         key = (edge.flow_id, edge.src, edge.dst, edge.evidence, edge.matched, is_derived)
-        hop = self.steps.hop(self.generation, key) if self.steps else None
+        hop = cast(Hop | None, self.cache.hop(key))
         if hop is None:
             hop = _hop(edge, sources, derived)
-            if self.steps:
-                self.steps.keep_hop(self.generation, key, hop)
+            self.cache.keep_hop(key, hop)
         hop_of[edge.flow_id] = hop
         return hop
 
-    def _sources(self, ids: set[str]) -> dict[str, SourceRef]:
+    def sources_by_id(self, ids: set[str]) -> dict[str, SourceRef]:
+        """Sources by id, from the cache where it has them, the rest in one query."""
         if not ids:
             return {}
-        known: dict[str, SourceRef] = self.steps.sources(self.generation, ids) if self.steps else {}
+        known: dict[str, SourceRef] = self.cache.sources(ids)
         missing = ids - known.keys()
         if missing:
             rows = self.db.read("sources_by_ids", ids=sorted(missing))
             found = {r["source"]["id"]: SourceRef(**r["source"]) for r in rows}
-            if self.steps:
-                self.steps.keep_sources(self.generation, found)
+            self.cache.keep_sources(found)
             known.update(found)
         return known
 
@@ -354,7 +311,7 @@ class JourneyService:
         words = [w for w in re.split(r"[^\w]+", key.split(":", 1)[-1]) if len(w) > 1]
         if not words:
             return []
-        query = " ".join(f"{_lucene_escape(w)}~" for w in words[:6])
+        query = " ".join(f"{lucene_escape(w)}~" for w in words[:6])
         try:
             rows = self.db.read("suggest_actors", query=query, limit=5)
         except EdflowsError:
@@ -364,7 +321,7 @@ class JourneyService:
         return [r["id"] for r in rows]
 
 
-def _layers_for(start: str) -> list[str] | None:
+def layers_for(start: str) -> list[str] | None:
     """From a school: the national layer, the catalogue and that school's own map only."""
     if start.startswith("school:"):
         return ["national", "catalogue", f"school:{start.split(':', 1)[1]}"]
@@ -375,10 +332,6 @@ def _check_hops(max_hops: int) -> int:
     if not 1 <= max_hops <= MAX_HOPS_CAP:
         raise EdflowsError(f"max_hops must be between 1 and {MAX_HOPS_CAP}")
     return max_hops
-
-
-def _plain_step(src: str, dst: str, flow: dict[str, Any], other: dict[str, Any]) -> Step:
-    return (src, dst, flow, other)
 
 
 def _type_of(node: dict[str, Any]) -> str:
@@ -423,7 +376,8 @@ def _hop(edge: Edge, sources: dict[str, SourceRef], derived: set[str]) -> Hop:
     )
 
 
-def _lucene_escape(word: str) -> str:
+def lucene_escape(word: str) -> str:
+    """A word safe inside a full-text (Lucene) query: its special characters escaped."""
     return re.sub(r'([+\-!(){}\[\]^"~*?:\\/&|])', r"\\\1", word)
 
 

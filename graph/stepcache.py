@@ -8,10 +8,11 @@ organisation, whatever the item (the item's evidence class is decided in Python,
 graph/traversal.py `classify`); sources and organisations by id; and the hops built from them
 (immutable within a generation).
 
-It is never stale: every use first reads the graph's generation (graph/generation.py), and a
-new generation empties the cache. It is bounded (rows and sources); when full, the least
-recently used step query goes first. Schools' flows out (their own maps) are not kept: each
-starts only its own journeys, and there are 26,000 of them.
+It is never stale: it is a part of the app's one cache (graph/cache.py), which reads the
+graph's generation (graph/generation.py) once per request; a new generation empties it. It is
+bounded (rows and sources); when full, the least recently used step query goes first. Schools'
+flows out (their own maps) are not kept: each starts only its own journeys, and there are
+26,000 of them.
 """
 
 from __future__ import annotations
@@ -19,9 +20,6 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from typing import Any
-
-from graph.db import Database
-from graph.generation import current
 
 Step = tuple[str, str, dict[str, Any], dict[str, Any]]  # (from id, to id, flow, other end)
 StepKey = tuple[str, str | None]  # (the step query, as_of)
@@ -47,9 +45,9 @@ class StepCache:
         self.max_rows = max_rows
         self.max_sources = max_sources
 
-    def sync(self, db: Database) -> str | None:
-        """Read the graph's generation; forget everything if it moved. None: do not cache."""
-        generation = current(db)
+    def move_to(self, generation: str | None) -> None:
+        """Follow the graph to `generation` (graph.cache.GraphCache.sync reads it): a new one
+        empties the cache. Reads and keeps name their generation; another one is ignored."""
         with self._lock:
             if generation != self._generation:
                 self._steps.clear()
@@ -61,7 +59,6 @@ class StepCache:
                 self._values.clear()
                 self._rows = 0
                 self._generation = generation
-        return generation
 
     def steps(
         self, generation: str | None, key: StepKey, nodes: list[str]

@@ -12,7 +12,6 @@ Rendering lives in `graph.notice_render` and `graph.ropa_render`.
 from __future__ import annotations
 
 import re
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from importlib import resources
@@ -21,19 +20,16 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, Field
 
-from graph import generation
+from graph.cache import CacheSnapshot
 from graph.db import Database
-from graph.items import ItemIndex, ItemIndexCache
+from graph.items import ItemIndex
+from graph.journey_query import JourneyQuery
 from graph.journeys import JourneyService
 from graph.results import ActorRef, Reached, SourceRef
-from graph.stepcache import StepCache
 from graph.traversal import EVIDENCE
 
 NOT_STATED = "not stated in the map"
 REACH_WORKERS = 8
-CACHE_SIZE = 16
-_cache: dict[tuple[str, ...], Notice] = {}
-_cache_lock = threading.Lock()
 _OUTSIDE = re.compile(
     r"\b(usa|united states|eea|eu|europe|european|ireland|netherlands|germany|india|"
     r"worldwide|global|outside the uk)\b",
@@ -117,29 +113,15 @@ class RopaRow(BaseModel):
 class TransparencyService:
     """Builds notices and Article 30 records from a school's flows and their reach."""
 
-    def __init__(
-        self, db: Database, items: ItemIndexCache | None = None, steps: StepCache | None = None
-    ) -> None:
+    def __init__(self, db: Database, cache: CacheSnapshot | None = None) -> None:
         self.db = db
-        self.journeys = JourneyService(db, items, steps)
+        self.journeys = JourneyService(db, cache)
 
     def notice(self, urn: str) -> Notice:
-        """Everything the notice for school `urn` says, for either audience; cached until the
-        graph changes (a notice runs one reach per item the school holds). The key is the
-        graph's generation, which every change moves, edits and retirements included."""
-        now = generation.current(self.db)
-        if now is None:  # no audit trail to key on: build it afresh
-            return self._build_notice(urn)
-        key = (self.db.uri, self.db.database, urn, now)
-        with _cache_lock:
-            if key in _cache:
-                return _cache[key]
-        notice = self._build_notice(urn)
-        with _cache_lock:
-            if len(_cache) >= CACHE_SIZE:
-                _cache.pop(next(iter(_cache)))
-            _cache[key] = notice
-        return notice
+        """Everything the notice for school `urn` says, for either audience; kept in the app's
+        cache (graph/cache.py) until the graph's generation moves (a notice runs one reach per
+        item the school holds), which every change does, edits and retirements included."""
+        return self.journeys.cache.entry("notice", urn, lambda: self._build_notice(urn))
 
     def _build_notice(self, urn: str) -> Notice:
         school = self.journeys.actor(urn)
@@ -269,7 +251,9 @@ class TransparencyService:
         """Reach of every item, several at a time (each reach is a few round trips)."""
         self.journeys.index()  # load the catalogue once, before the threads start
         with ThreadPoolExecutor(max_workers=REACH_WORKERS) as pool:
-            results = pool.map(lambda i: self.journeys.reach(school_id, i).reached, items)
+            results = pool.map(
+                lambda i: self.journeys.reach(JourneyQuery(origin=school_id, item=i)).reached, items
+            )
             return dict(zip(items, results, strict=True))
 
 

@@ -16,27 +16,20 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from neo4j import ManagedTransaction, ResultSummary
 
 from graph import audit
 from graph.audit import Actor
 from graph.db import Database
-from graph.errors import EdflowsError
 from graph.identifiers import ACTOR_LINK_TYPES, ITEM_LINK_TYPES, check_label, check_rel_type
+from graph.loadplan import LoadPlan, LoadReport, MissingReferences
 from graph.model import ActorRecord, FlowRecord, ItemRecord, SourceRecord, first_day, last_day
 from graph.queries import query
 
-if TYPE_CHECKING:
-    from loaders.common import LoadPlan, LoadReport
-
 BATCH = 5000
 Progress = Callable[[str, int, int], None]
-
-
-class MissingReferences(EdflowsError):
-    """Records refer to ids that are neither in the input nor in the graph."""
 
 
 class Counters:

@@ -10,12 +10,12 @@ schools and authorities already in the graph.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from pydantic import Field, PrivateAttr
 
+from graph.loadplan import LoadError, LoadPlan, LoadReport
 from graph.model import (
     ActorRecord,
     FlowFacts,
@@ -25,10 +25,10 @@ from graph.model import (
     last_day,
     model,
 )
-from loaders.common import LoadError, LoadPlan, LoadReport, fingerprint
+from loaders.catalogue import catalogue_plan
+from loaders.common import fingerprint
+from loaders.curated_files import curated_path, shared_sources
 from loaders.yamlfile import build, line_of, read_yaml
-
-CURATED = "loaders.curated"
 
 
 class FlowTemplate(FlowFacts):
@@ -88,8 +88,6 @@ class BaseMap:
 
     def plan(self, origin: str = "base", with_flows: bool = True) -> LoadPlan:
         """The map as a load plan; other loaders take only its sources and actors."""
-        from loaders.catalogue import catalogue_plan
-
         plan = catalogue_plan(origin)
         plan.fingerprint = self.digest
         plan.sources += list(self.sources)
@@ -97,17 +95,6 @@ class BaseMap:
         if with_flows:
             plan.flows = list(self.flows)
         return plan
-
-
-def curated_path(name: str) -> Path:
-    return Path(str(resources.files(CURATED).joinpath(name)))
-
-
-def shared_sources() -> list[SourceRecord]:
-    """The sources every curated file may cite (`loaders/curated/sources.yaml`)."""
-    path = curated_path("sources.yaml")
-    raw = read_yaml(path)
-    return [build(path, SourceRecord, s, "source") for s in raw.get("sources", [])]
 
 
 def read_base(path: Path | None = None) -> BaseMap:

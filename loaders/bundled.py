@@ -8,7 +8,7 @@ from pathlib import Path
 from graph.db import Database
 from graph.errors import EdflowsError
 from graph.writer import console_progress
-from loaders.base_map import curated_path
+from loaders.curated_files import curated_path
 from loaders.registry import run_load
 
 # (loader, path: "shared:" under the shared data folder, "curated:" a packaged file, None = the

@@ -13,8 +13,10 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from graph.loadplan import LoadError, LoadPlan
 from graph.model import ItemRecord, SourceRecord
-from loaders.common import LoadError, LoadPlan, suggest
+from loaders.common import suggest
+from loaders.curated_files import shared_sources
 from loaders.yamlfile import build, read_yaml
 
 
@@ -82,8 +84,6 @@ def catalogue_plan(origin: str) -> LoadPlan:
 
     Every loader whose records name items includes it, so each loads on its own.
     """
-    from loaders.base_map import shared_sources
-
     catalogue = curated_catalogue()
     plan = LoadPlan(origin=origin)
     plan.sources = shared_sources() + catalogue.sources

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from graph.loadplan import LoadError, LoadPlan, LoadReport
 from graph.model import ActorRecord, Evidence
 from loaders.base_map import la_template_flows, read_base
-from loaders.common import LoadError, LoadPlan, LoadReport, Row, fingerprint, read_table
+from loaders.common import Row, fingerprint, read_table
 
 LAS = ["new_la_code", "la_name", "old_la_code", "status"]
 GIAS = [

@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from graph.loadplan import LoadError, LoadPlan, LoadReport
 from graph.model import Evidence, ItemRecord
 from loaders.catalogue import catalogue_plan, curated_catalogue
-from loaders.common import LoadError, LoadPlan, LoadReport, fingerprint
+from loaders.common import fingerprint
 from loaders.yamlfile import read_yaml
 
 SOURCE = "npd-find-and-explore-metadata"

@@ -1,6 +1,8 @@
-"""Every loader by name, and the one function that runs a load: plan, then write atomically.
+"""Every loader by name, as data, and the one function that runs a load: plan, then write.
 
-`edflows load <name> PATH|URL` and `edflows up` both come through `run_load`.
+`LOADERS` maps each name to a `Loader`: its help text, the model of its options (checked
+before anything is read) and its plan function. `edflows load <name> PATH|URL` (its sub-command
+and options are built from this table) and `edflows up` both come through `run_load`.
 """
 
 from __future__ import annotations
@@ -8,13 +10,17 @@ from __future__ import annotations
 import tempfile
 import urllib.request
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
 from graph.db import Database
+from graph.known_actors import GraphActors
+from graph.loadplan import LoadError, LoadPlan, LoadReport
 from graph.writer import Progress, write_plan
 from loaders.base_map import plan_base
-from loaders.common import LoadError, LoadPlan, LoadReport
 from loaders.local_authorities import plan_local_authorities
 from loaders.npd_catalogue import plan_npd_catalogue
 from loaders.releases import plan_releases
@@ -23,17 +29,78 @@ from loaders.school_maps import plan_school_maps
 from loaders.schools import plan_schools
 from loaders.suppliers import plan_suppliers
 
-Planner = Callable[..., tuple[LoadPlan, LoadReport]]
 
-LOADERS: dict[str, str] = {
-    "base": "the curated national map (loaders/curated/base.yaml; PATH optional)",
-    "local-authorities": "LA code lists (las.csv, EnglishLaNameCodes.csv, codes 2011)",
-    "schools": "a school list: the DfE school spine CSV or a GIAS edubasealldata CSV",
-    "npd-catalogue": "the data-item catalogue with the NPD concept taxonomy (npd-metadata folder)",
-    "releases": "a register of NPD releases and shares (CSV; --mapping for other layouts)",
-    "suppliers": "the supplier catalogue: curated YAML (default) or products.csv",
-    "school-map": "a school's own data map, CSV or YAML (--urn URN)",
-    "school-maps": "many schools' data maps in one CSV (a `urn` column plus the map's columns)",
+class NoOptions(BaseModel):
+    """A loader without options."""
+
+    model_config = ConfigDict(extra="ignore")  # the command line passes every option
+
+
+class ReleasesOptions(NoOptions):
+    mapping: Path | None = Field(
+        default=None, description="a YAML column mapping for another register's layout"
+    )
+
+
+class SchoolMapOptions(NoOptions):
+    urn: str | None = Field(
+        default=None, pattern=r"^\d{1,8}$", description="the school's URN (or `urn:` in a YAML map)"
+    )
+
+
+Plan = Callable[[Database, Path | None, Any], tuple[LoadPlan, LoadReport]]
+
+
+@dataclass(frozen=True)
+class Loader:
+    """One source: what it reads (help), its options, and how it plans a load."""
+
+    help: str
+    plan: Plan
+    options: type[NoOptions] = NoOptions
+    needs_path: bool = True
+
+
+def _school_map(db: Database, path: Path | None, options: SchoolMapOptions) -> Any:
+    plan, report, _ = plan_school_map(_given(path), options.urn, GraphActors(db))
+    return plan, report
+
+
+LOADERS: dict[str, Loader] = {
+    "base": Loader(
+        "the curated national map (loaders/curated/base.yaml; PATH optional)",
+        lambda db, path, _: plan_base(path, db.read("list_schools_for_templates")),
+        needs_path=False,
+    ),
+    "local-authorities": Loader(
+        "LA code lists (las.csv, EnglishLaNameCodes.csv, codes 2011)",
+        lambda db, path, _: plan_local_authorities(_given(path)),
+    ),
+    "schools": Loader(
+        "a school list: the DfE school spine CSV or a GIAS edubasealldata CSV",
+        lambda db, path, _: plan_schools(_given(path)),
+    ),
+    "npd-catalogue": Loader(
+        "the data-item catalogue with the NPD concept taxonomy (npd-metadata folder)",
+        lambda db, path, _: plan_npd_catalogue(_given(path)),
+    ),
+    "releases": Loader(
+        "a register of NPD releases and shares (CSV; --mapping for other layouts)",
+        lambda db, path, options: plan_releases(_given(path), options.mapping),
+        ReleasesOptions,
+    ),
+    "suppliers": Loader(
+        "the supplier catalogue: curated YAML (default) or products.csv",
+        lambda db, path, _: plan_suppliers(path),
+        needs_path=False,
+    ),
+    "school-map": Loader(
+        "a school's own data map, CSV or YAML (--urn URN)", _school_map, SchoolMapOptions
+    ),
+    "school-maps": Loader(
+        "many schools' data maps in one CSV (a `urn` column plus the map's columns)",
+        lambda db, path, _: plan_school_maps(_given(path), GraphActors(db)),
+    ),
 }
 
 
@@ -44,14 +111,24 @@ def run_load(
     progress: Progress | None = None,
     **options: Any,
 ) -> LoadReport:
-    """Load one input with the named loader; nothing is written unless all of it is valid."""
-    if name not in LOADERS:
+    """Load one input with the named loader; nothing is written unless all of it is valid.
+    `options`: the loader's own (None values are left out: not given)."""
+    loader = LOADERS.get(name)
+    if loader is None:
         raise LoadError(name, f"no loader called {name!r}; loaders: {', '.join(LOADERS)}.")
+    try:
+        chosen = loader.options.model_validate({k: v for k, v in options.items() if v is not None})
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        option = ".".join(str(p) for p in err["loc"])
+        raise LoadError(name, f"option {option!r}: {err['msg']}.") from None
+    if target is None and loader.needs_path:
+        raise LoadError(name, "this loader needs a PATH (a file or folder).")
     path = _local_path(target) if target else None
     if path is not None and not path.exists():
         raise LoadError(path, "no such file or folder.")
     try:
-        plan, report = _plan(db, name, path, **options)
+        plan, report = loader.plan(db, path, chosen)
     except IsADirectoryError:
         raise LoadError(str(path), "this is a folder; this loader reads one file.") from None
     except OSError as exc:  # unreadable: permissions, a device, a vanished file
@@ -60,29 +137,10 @@ def run_load(
     return report
 
 
-def _plan(
-    db: Database, name: str, path: Path | None, **options: Any
-) -> tuple[LoadPlan, LoadReport]:
-    if name == "base":
-        return plan_base(path, db.read("list_schools_for_templates"))
-    if name == "suppliers":
-        return plan_suppliers(path)
-    if path is None:
-        raise LoadError(name, "this loader needs a PATH (a file or folder).")
-    if name == "local-authorities":
-        return plan_local_authorities(path)
-    if name == "schools":
-        return plan_schools(path)
-    if name == "npd-catalogue":
-        return plan_npd_catalogue(path)
-    if name == "school-map":
-        known = set(db.read("list_actor_ids")[0]["ids"])
-        plan, report, _ = plan_school_map(path, options.get("urn"), known)
-        return plan, report
-    if name == "school-maps":
-        return plan_school_maps(path, set(db.read("list_actor_ids")[0]["ids"]))
-    mapping = options.get("mapping")
-    return plan_releases(path, Path(mapping) if mapping else None)
+def _given(path: Path | None) -> Path:
+    """The path of a loader that needs one (run_load has checked it was given)."""
+    assert path is not None
+    return path
 
 
 def _local_path(target: str) -> Path:

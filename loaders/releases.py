@@ -21,19 +21,11 @@ from urllib.parse import urlparse
 
 from pydantic import Field, ValidationError
 
+from graph.loadplan import LoadError, LoadPlan, LoadReport
 from graph.model import ActorRecord, Claim, Evidence, FlowRecord, Record, SourceRecord
 from loaders.base_map import BaseMap, read_base
 from loaders.catalogue import Catalogue, curated_catalogue
-from loaders.common import (
-    LoadError,
-    LoadPlan,
-    LoadReport,
-    Row,
-    fingerprint,
-    read_table,
-    require_columns,
-    slug,
-)
+from loaders.common import Row, fingerprint, read_table, require_columns, slug
 from loaders.yamlfile import build, read_yaml
 
 FIELDS = [

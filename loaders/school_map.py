@@ -20,6 +20,9 @@ from typing import Any
 import yaml
 from pydantic import Field, ValidationError, field_validator
 
+from graph.guard import check_structure, check_text_fields
+from graph.known_actors import KnownActors
+from graph.loadplan import LoadError, LoadPlan, LoadReport
 from graph.model import (
     Claim,
     EvidenceKind,
@@ -31,18 +34,7 @@ from graph.model import (
     Subject,
 )
 from loaders.catalogue import Catalogue, curated_catalogue
-from loaders.common import (
-    LoadError,
-    LoadPlan,
-    LoadReport,
-    Row,
-    fingerprint,
-    read_table,
-    require_columns,
-    slug,
-    suggest,
-)
-from loaders.guard import check_structure, check_text_fields
+from loaders.common import Row, fingerprint, read_table, require_columns, slug
 from loaders.yamlfile import line_of, read_yaml, strip_lines
 
 COLUMNS = [
@@ -152,14 +144,16 @@ def check_map_rows(path: Path, school_map: SchoolMap, catalogue: Catalogue) -> N
 
 
 def plan_school_map(
-    path: Path, urn: str | None, known_actors: set[str], content: bytes | None = None
+    path: Path, urn: str | None, actors: KnownActors, content: bytes | None = None
 ) -> tuple[LoadPlan, LoadReport, SchoolMap]:
-    """A plan that replaces the school's map; `known_actors` are the graph's actor ids.
+    """A plan that replaces the school's map; `actors` answers which of the ids the map names
+    are in the graph (one query for the whole map).
 
     `content`: the map's bytes when it was uploaded rather than read from `path`."""
     catalogue = curated_catalogue()
     school_map = read_school_map(path, urn, catalogue, content)
     school_id = f"school:{school_map.urn}"
+    known_actors = actors.among({school_id, *named_actors(school_map)})
     if school_id not in known_actors:
         raise LoadError(
             path,
@@ -174,17 +168,27 @@ def plan_school_map(
     plan = LoadPlan(
         origin=f"school-map:{school_map.urn}", fingerprint=school_map.digest, urn=school_map.urn
     )
-    version = add_school_map(plan, school_map, path, known_actors)
+    version = add_school_map(plan, school_map, path, known_actors, actors)
     plan.audit_rows = json.loads(version["rows_json"])
     plan.extra_writes.append(("record_map_versions", {"maps": [version]}))
     return plan, report, school_map
 
 
+def named_actors(school_map: SchoolMap) -> set[str]:
+    """The product and organisation ids a map's rows name."""
+    return {t for _, row in school_map.rows for t in [row.product, *row.onward]}
+
+
 def add_school_map(
-    plan: LoadPlan, school_map: SchoolMap, path: Path, known_actors: set[str]
+    plan: LoadPlan,
+    school_map: SchoolMap,
+    path: Path,
+    known_actors: set[str],
+    actors: KnownActors,
 ) -> dict[str, Any]:
     """Add one school's map to `plan` (its sources and flows, origin `school-map:<urn>`) and
-    return the row that records this version of the map."""
+    return the row that records this version of the map. `known_actors`: those of the ids it
+    names that the graph holds (`actors.among`); `actors` gives near misses for the others."""
     origin = f"school-map:{school_map.urn}"
     school_id = f"school:{school_map.urn}"
     layer = f"school:{school_map.urn}"
@@ -194,7 +198,7 @@ def add_school_map(
     for line, row in school_map.rows:
         for target in [row.product, *row.onward]:
             if target not in known_actors:
-                near = suggest(target, known_actors)
+                near = actors.near(target)
                 raise LoadError(
                     path,
                     f"{row.system}: unknown product or organisation {target!r}.",

@@ -15,24 +15,18 @@ such repeats.
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from graph.known_actors import KnownActors, Remembering
+from graph.loadplan import LoadError, LoadPlan, LoadReport
 from graph.model import SourceRecord
 from graph.writer import flow_row
 from loaders.catalogue import curated_catalogue
-from loaders.common import (
-    LoadError,
-    LoadPlan,
-    LoadReport,
-    Row,
-    fingerprint,
-    read_table,
-    require_columns,
-    slug,
-)
+from loaders.common import Row, fingerprint, read_table, require_columns, slug
 from loaders.school_map import (
     COLUMNS,
     REQUIRED,
@@ -40,6 +34,7 @@ from loaders.school_map import (
     add_school_map,
     check_map_rows,
     csv_row_data,
+    named_actors,
     parse_row,
 )
 
@@ -60,8 +55,9 @@ class _Shape:
     notes: list[str]
 
 
-def plan_school_maps(path: Path, known_actors: set[str]) -> tuple[LoadPlan, LoadReport]:
-    """A plan that replaces the map of every school the file names."""
+def plan_school_maps(path: Path, actors: KnownActors) -> tuple[LoadPlan, LoadReport]:
+    """A plan that replaces the map of every school the file names; `actors` answers which of
+    the ids it names are in the graph (one query for the whole file)."""
     header, table = read_table(path)
     require_columns(path, header, ["urn", *REQUIRED])
     columns = [c for c in COLUMNS if c in header]
@@ -69,6 +65,13 @@ def plan_school_maps(path: Path, known_actors: set[str]) -> tuple[LoadPlan, Load
     plan = LoadPlan(origin=f"school-maps:{path.name}", fingerprint=fingerprint(path.read_bytes()))
     report = LoadReport("school-maps", str(path))
     report.rows_read = len(table)
+    actors = Remembering(actors)  # each id asked once for the whole file
+    # every id the file may name, asked at once (cells as written; a row's own parse decides)
+    actors.among(
+        {f"school:{r.get('urn')}" for r in table}
+        | {r.get("product") for r in table}
+        | {o.strip() for r in table for o in re.split(r"[;,]", r.get("onward")) if o.strip()}
+    )
     shapes: dict[tuple[str, ...], _Shape] = {}
     by_urn: dict[str, list[tuple[Row, _Shape]]] = defaultdict(list)
     for row in table:
@@ -84,7 +87,7 @@ def plan_school_maps(path: Path, known_actors: set[str]) -> tuple[LoadPlan, Load
         key = tuple(row.get(c) for c in columns)
         shape = shapes.get(key)
         if shape is None:
-            shape = shapes[key] = _shape(path, row, catalogue, known_actors)
+            shape = shapes[key] = _shape(path, row, catalogue, actors)
             shape.shared = [f"{len(shapes)}:{j}" for j in range(len(shape.flows))]
             for shared_key, flow in zip(shape.shared, shape.flows, strict=True):
                 props = {k: v for k, v in flow["props"].items() if k not in PER_FLOW}
@@ -94,6 +97,7 @@ def plan_school_maps(path: Path, known_actors: set[str]) -> tuple[LoadPlan, Load
         raise LoadError(path, "the file has no rows.")
     versions = []
     notes: list[str] = []
+    known_actors = actors.among(f"school:{urn}" for urn in by_urn)
     for urn, rows in by_urn.items():
         if f"school:{urn}" not in known_actors:
             raise LoadError(
@@ -111,13 +115,13 @@ def plan_school_maps(path: Path, known_actors: set[str]) -> tuple[LoadPlan, Load
     return plan, report
 
 
-def _shape(path: Path, row: Row, catalogue: Any, known_actors: set[str]) -> _Shape:
+def _shape(path: Path, row: Row, catalogue: Any, actors: KnownActors) -> _Shape:
     """Validate one row content and build its flows with the single-school code."""
     map_row = parse_row(path, row.line, csv_row_data(row))
     school_map = SchoolMap(urn=TEMPLATE_URN, rows=[(row.line, map_row)])
     check_map_rows(path, school_map, catalogue)
     scratch = LoadPlan(origin="scratch")
-    add_school_map(scratch, school_map, path, known_actors)
+    add_school_map(scratch, school_map, path, actors.among(named_actors(school_map)), actors)
     flows = [flow_row(f, f"school-map:{TEMPLATE_URN}") for f in scratch.flows]
     claim = json.loads(flows[0]["props"]["claims_json"])[0]
     return _Shape(

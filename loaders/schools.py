@@ -18,17 +18,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from graph.loadplan import LoadError, LoadPlan, LoadReport
 from graph.model import ActorRecord, Evidence, SourceRecord
 from loaders.base_map import la_template_flows, read_base, school_template_flows
-from loaders.common import (
-    LoadError,
-    LoadPlan,
-    LoadReport,
-    Row,
-    fingerprint,
-    read_table,
-    require_columns,
-)
+from loaders.common import Row, fingerprint, read_table, require_columns
 
 SPINE = ["URN", "LA", "SCHNAME", "POSTCODE", "MINORGROUP", "NFTYPE"]
 GIAS = [

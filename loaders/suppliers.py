@@ -17,20 +17,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from graph.loadplan import LoadError, LoadPlan, LoadReport
 from graph.model import ActorRecord, Claim, Evidence, FlowRecord, SourceRecord, model
-from loaders.base_map import curated_path, read_base
+from loaders.base_map import read_base
 from loaders.catalogue import Catalogue, curated_catalogue
-from loaders.common import (
-    LoadError,
-    LoadPlan,
-    LoadReport,
-    Row,
-    fingerprint,
-    loose_date,
-    read_table,
-    require_columns,
-    slug,
-)
+from loaders.common import Row, fingerprint, loose_date, read_table, require_columns, slug
+from loaders.curated_files import curated_path
 from loaders.releases import KIND_BY_HOST
 from loaders.yamlfile import build, line_of, read_yaml, strip_lines
 

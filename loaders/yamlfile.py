@@ -1,4 +1,7 @@
-"""Reading the project's YAML files with line numbers, so errors can say where they are."""
+"""Reading the project's YAML files with line numbers, so errors can say where they are.
+
+A key given twice in one mapping is refused, naming the line of both (plain YAML keeps the
+last one without a word, so a curated fact could vanish unseen)."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from loaders.common import LoadError
+from graph.loadplan import LoadError
 
 LINE = "__line__"
 M = TypeVar("M", bound=BaseModel)
@@ -18,7 +21,25 @@ class _LineLoader(yaml.SafeLoader):
     """A safe loader whose mappings remember the line they start on (key `__line__`)."""
 
 
+class DuplicateKey(yaml.MarkedYAMLError):
+    """A mapping names the same key twice (YAML itself would keep the last one silently)."""
+
+
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    first: dict[Any, yaml.Node] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            earlier = first.get(key)
+        except TypeError:  # an unhashable key: construct_mapping says so
+            continue
+        if earlier is not None:
+            raise DuplicateKey(
+                problem=f"the key {key!r} appears twice in one mapping, at line "
+                f"{earlier.start_mark.line + 1} and at line {key_node.start_mark.line + 1}",
+                problem_mark=key_node.start_mark,
+            )
+        first[key] = key_node
     mapping = loader.construct_mapping(node, deep=True)
     mapping[LINE] = node.start_mark.line + 1
     return mapping  # type: ignore[return-value]
@@ -39,6 +60,10 @@ def read_yaml(path: Path | str, text: str | None = None) -> Any:
         mark = exc.problem_mark
         line = mark.line + 1 if mark else None
         column = f"character {mark.column + 1}" if mark else None
+        if isinstance(exc, DuplicateKey):
+            raise LoadError(
+                path, f"{exc.problem}.", line=line, column=column, hint="Keep one of them."
+            ) from exc
         raise LoadError(
             path, f"YAML syntax error: {exc.problem}.", line=line, column=column
         ) from exc

@@ -15,12 +15,12 @@ def register(subparsers: Any) -> None:
     load = subparsers.add_parser(
         "load",
         help="load a source into the graph (atomic, idempotent)",
-        description="Loaders: " + "; ".join(f"{k}: {v}" for k, v in LOADERS.items()),
+        description="Loaders: " + "; ".join(f"{k}: {v.help}" for k, v in LOADERS.items()),
     )
     load.add_argument("source", choices=sorted(LOADERS), help="which loader")
     load.add_argument("path", nargs="?", help="the file, folder or URL to load")
-    load.add_argument("--mapping", help="releases: a YAML column mapping for another register")
-    load.add_argument("--urn", help="school-map: the school's URN")
+    for option, (names, text) in sorted(loader_options().items()):
+        load.add_argument(f"--{option.replace('_', '-')}", dest=option, help=f"{names}: {text}")
     load.set_defaults(handler=load_cmd)
 
     stats = subparsers.add_parser("stats", help="count nodes and relationships")
@@ -30,9 +30,8 @@ def register(subparsers: Any) -> None:
 def load_cmd(args: argparse.Namespace) -> int:
     with Database(get_settings()) as db:
         before = _counts(db)
-        report = run_load(
-            db, args.source, args.path, console_progress, mapping=args.mapping, urn=args.urn
-        )
+        given = {option: getattr(args, option) for option in loader_options()}
+        report = run_load(db, args.source, args.path, console_progress, **given)
         after = _counts(db)
     print(report.render())
     changes = {k: after.get(k, 0) - before.get(k, 0) for k in set(before) | set(after)}
@@ -42,6 +41,16 @@ def load_cmd(args: argparse.Namespace) -> int:
     else:
         print("  graph: no change in any count (already loaded)")
     return 0
+
+
+def loader_options() -> dict[str, tuple[str, str]]:
+    """Every loader option: the loaders that take it, and its description (from LOADERS)."""
+    found: dict[str, tuple[list[str], str]] = {}
+    for name, loader in LOADERS.items():
+        for option, field in loader.options.model_fields.items():
+            names, _ = found.setdefault(option, ([], field.description or ""))
+            names.append(name)
+    return {option: (", ".join(names), text) for option, (names, text) in found.items()}
 
 
 def stats_cmd(args: argparse.Namespace) -> int:

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from graph.cut import minimum_cut
 from graph.db import Database
 from graph.explore import ExploreService
+from graph.journey_query import DEFAULT_HOPS, JourneyQuery
 from graph.journeys import JourneyService
 from graph.results import Hop, Reached, ReachSummary
 from graph.settings import get_settings
@@ -28,7 +29,7 @@ def register(subparsers: Any) -> None:
         )
         p.add_argument("--as-of", type=date.fromisoformat, help="only flows in force that day")
         p.add_argument("--include-derived", action="store_true", help="follow derived data too")
-        p.add_argument("--max-hops", type=int, default=10)
+        p.add_argument("--max-hops", type=int, default=DEFAULT_HOPS)
         p.add_argument("--json", action="store_true", help="print the API's JSON")
 
     reach = subparsers.add_parser("reach", help="where can an item go from an organisation?")
@@ -59,14 +60,7 @@ def register(subparsers: Any) -> None:
 
 def reach_cmd(args: argparse.Namespace) -> int:
     with Database(get_settings()) as db:
-        result = JourneyService(db).reach(
-            args.origin,
-            args.item,
-            args.include_derived,
-            args.as_of,
-            args.max_hops,
-            args.recipient_type,
-        )
+        result = JourneyService(db).reach(_query(args, args.origin), args.recipient_type)
     if _json(args, result):
         return 0
     when = f" as of {result.as_of}" if result.as_of else ""
@@ -78,9 +72,7 @@ def reach_cmd(args: argparse.Namespace) -> int:
 
 def paths_cmd(args: argparse.Namespace) -> int:
     with Database(get_settings()) as db:
-        result = JourneyService(db).paths(
-            args.origin, args.to, args.item, args.include_derived, args.as_of, args.max_hops
-        )
+        result = JourneyService(db).paths(_query(args, args.origin), args.to)
     if _json(args, result):
         return 0
     if not result.paths:
@@ -96,9 +88,7 @@ def paths_cmd(args: argparse.Namespace) -> int:
 
 def sources_of_cmd(args: argparse.Namespace) -> int:
     with Database(get_settings()) as db:
-        result = JourneyService(db).sources_of(
-            args.org, args.item, args.include_derived, args.as_of, args.max_hops
-        )
+        result = JourneyService(db).sources_of(_query(args, args.org))
     if _json(args, result):
         return 0
     print(f"Where does {result.item.name} reaching {result.target.name} come from?")
@@ -108,21 +98,24 @@ def sources_of_cmd(args: argparse.Namespace) -> int:
 
 def cut_cmd(args: argparse.Namespace) -> int:
     with Database(get_settings()) as db:
-        result = minimum_cut(
-            JourneyService(db),
-            args.origin,
-            args.to,
-            args.item,
-            args.include_derived,
-            args.as_of,
-            args.max_hops,
-        )
+        result = minimum_cut(JourneyService(db), _query(args, args.origin), args.to)
     if _json(args, result):
         return 0
     print(result.note)
     for hop in result.flows:
         print(f"  {hop.flow_id}: {hop.from_id} -> {hop.to_id} ({hop.kind})")
     return 0
+
+
+def _query(args: argparse.Namespace, origin: str) -> JourneyQuery:
+    """The journey question of a reach, paths, sources-of or cut command line."""
+    return JourneyQuery(
+        origin=origin,
+        item=args.item,
+        include_derived=args.include_derived,
+        as_of=args.as_of,
+        max_hops=args.max_hops,
+    )
 
 
 def search_cmd(args: argparse.Namespace) -> int:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from api.deps import JourneysDep
+from api.deps import JourneyQueryDep, JourneysDep, UpstreamQueryDep
 from api.problems import Problem
 from api.responses import ModelJSON
 from graph.cut import minimum_cut
-from graph.journeys import MAX_HOPS_CAP
 from graph.results import CutResult, PathsResult, ReachResult, UpstreamResult
 
 router = APIRouter(tags=["journeys"])
@@ -20,34 +18,6 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     422: {"model": Problem, "description": "an invalid parameter, named"},
     503: {"model": Problem, "description": "the database is not reachable"},
 }
-
-From = Annotated[
-    str,
-    Query(
-        alias="from",
-        min_length=1,
-        max_length=200,
-        description="an organisation id (e.g. body:dfe, school:100000) or a school's URN",
-        examples=["100000"],
-    ),
-]
-Item = Annotated[
-    str,
-    Query(
-        min_length=1,
-        max_length=200,
-        description="a catalogue item id",
-        examples=["pupil.contact.postcode"],
-    ),
-]
-Derived = Annotated[
-    bool, Query(description="also follow data derived from the item (postcode -> area codes)")
-]
-AsOf = Annotated[
-    date | None,
-    Query(description="only flows in force on this day (YYYY-MM-DD)", examples=["2017-01-01"]),
-]
-Hops = Annotated[int, Query(ge=1, le=MAX_HOPS_CAP, description="the longest path followed")]
 
 
 @router.get(
@@ -58,11 +28,7 @@ Hops = Annotated[int, Query(ge=1, le=MAX_HOPS_CAP, description="the longest path
 )
 def reach(
     journeys: JourneysDep,
-    origin: From,
-    item: Item,
-    include_derived: Derived = False,
-    as_of: AsOf = None,
-    max_hops: Hops = 10,
+    q: JourneyQueryDep,
     recipient_type: Annotated[
         str | None,
         Query(
@@ -72,7 +38,7 @@ def reach(
 ) -> ModelJSON:
     """Every organisation the item can reach from `from`, following only flows that carry it,
     each with ONE shortest witness path and its evidence class, plus a summary."""
-    return ModelJSON(journeys.reach(origin, item, include_derived, as_of, max_hops, recipient_type))
+    return ModelJSON(journeys.reach(q, recipient_type))
 
 
 @router.get(
@@ -83,15 +49,11 @@ def reach(
 )
 def paths(
     journeys: JourneysDep,
-    origin: From,
+    q: JourneyQueryDep,
     to: Annotated[str, Query(min_length=1, max_length=200, examples=["dataset:npd"])],
-    item: Item,
-    include_derived: Derived = False,
-    as_of: AsOf = None,
-    max_hops: Hops = 10,
 ) -> ModelJSON:
     """The shortest path(s) of the best evidence class, with every hop's detail."""
-    return ModelJSON(journeys.paths(origin, to, item, include_derived, as_of, max_hops))
+    return ModelJSON(journeys.paths(q, to))
 
 
 @router.get(
@@ -102,16 +64,12 @@ def paths(
 )
 def sources_of(
     journeys: JourneysDep,
-    org: Annotated[str, Query(min_length=1, max_length=200, examples=["body:home-office"])],
-    item: Item,
-    include_derived: Derived = False,
-    as_of: AsOf = None,
-    max_hops: Hops = 10,
+    q: UpstreamQueryDep,
     limit: Annotated[int, Query(ge=1, le=2000, description="most origins listed")] = 200,
 ) -> ModelJSON:
     """Every organisation from which the item can reach `org` (nearest first), each with one
     path; `total` counts them all."""
-    return ModelJSON(journeys.sources_of(org, item, include_derived, as_of, max_hops, limit))
+    return ModelJSON(journeys.sources_of(q, limit))
 
 
 @router.get(
@@ -122,12 +80,8 @@ def sources_of(
 )
 def cut(
     journeys: JourneysDep,
-    origin: From,
+    q: JourneyQueryDep,
     to: Annotated[str, Query(min_length=1, max_length=200, examples=["body:home-office"])],
-    item: Item,
-    include_derived: Derived = False,
-    as_of: AsOf = None,
-    max_hops: Hops = 10,
 ) -> ModelJSON:
     """The smallest set of flows whose stopping keeps the item from reaching `to`."""
-    return ModelJSON(minimum_cut(journeys, origin, to, item, include_derived, as_of, max_hops))
+    return ModelJSON(minimum_cut(journeys, q, to))

@@ -23,7 +23,7 @@ from api.deps import ExploreDep, JourneysDep
 from graph.db import QueryTimeout
 from graph.errors import DatabaseUnavailable, EdflowsError, NotFoundError
 from graph.explore import ExploreService
-from graph.journeys import MAX_HOPS_CAP
+from graph.journey_query import DEFAULT_HOPS, MAX_HOPS_CAP, JourneyQuery
 from web.journey import JourneyView, build_journey, build_upstream
 from web.releases import build_releases
 from web.render import query, render, static_file
@@ -106,7 +106,10 @@ def journey(
     view, error, status = None, None, 200
     if origin and item:
         try:
-            result = journeys.reach(origin, item, include_derived, _day(as_of))
+            q = JourneyQuery(
+                origin=origin, item=item, include_derived=include_derived, as_of=_day(as_of)
+            )
+            result = journeys.reach(q)
             view = build_journey(result, frozenset(expand or []), **_grouping(explore))
         except EdflowsError as exc:
             error, status = _shown(exc).message, _status(exc)
@@ -123,7 +126,7 @@ def upstream(
     item: Text = "",
     as_of: Annotated[str, Query(max_length=10)] = "",
     include_derived: bool = False,
-    max_hops: Annotated[int, Query(ge=1, le=MAX_HOPS_CAP)] = 10,
+    max_hops: Annotated[int, Query(ge=1, le=MAX_HOPS_CAP)] = DEFAULT_HOPS,
     expand: Annotated[list[str] | None, Query(max_length=20)] = None,
 ) -> HTMLResponse:
     """Where the item reaching `org` comes from: every origin with one path, schools grouped
@@ -135,10 +138,14 @@ def upstream(
     view, error, status = None, None, 200
     if org and item:
         try:
-            day = _day(as_of)
-            result = journeys.sources_of(
-                org, item, include_derived, day, max_hops, limit=UPSTREAM_LIMIT
+            q = JourneyQuery(
+                origin=org,
+                item=item,
+                include_derived=include_derived,
+                as_of=_day(as_of),
+                max_hops=max_hops,
             )
+            result = journeys.sources_of(q, limit=UPSTREAM_LIMIT)
             view = build_upstream(result, frozenset(expand or []), **_grouping(explore))
         except EdflowsError as exc:
             error, status = _shown(exc).message, _status(exc)

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 
+from api.deps import TransparencyDep
 from api.problems import Problem
-from graph.items import ItemIndexCache
 from graph.notice_render import notice_blocks, to_html, to_markdown
 from graph.ropa_render import to_csv, to_xlsx
-from graph.transparency import TransparencyService
 
 router = APIRouter(tags=["transparency"])
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -22,14 +21,6 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 Urn = Annotated[str, Path(pattern=r"^\d{1,8}$", examples=["100000"])]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def get_transparency(request: Request) -> TransparencyService:
-    items: ItemIndexCache = request.app.state.items
-    return TransparencyService(request.app.state.db, items, request.app.state.steps)
-
-
-TransparencyDep = Annotated[TransparencyService, Depends(get_transparency)]
 
 
 @router.get(

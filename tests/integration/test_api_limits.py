@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from graph.db import Database
-from graph.journeys import MAX_HOPS_CAP
+from graph.journey_query import MAX_HOPS_CAP
 from graph.settings import Settings
 
 pytestmark = pytest.mark.integration

@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 
 from graph.db import Database
 from graph.explore import ExploreService
+from graph.journey_query import JourneyQuery
 from graph.journeys import JourneyService
 from graph.readability import flesch_reading_ease
 from graph.ropa_render import COLUMNS
@@ -39,7 +40,7 @@ def _read(db: Database, text: str, **params: object) -> list[dict[str, object]]:
 def test_parent_notice_names_every_recipient_of_the_postcode(
     api: TestClient, bundled: Database
 ) -> None:
-    reach = JourneyService(bundled).reach(DEMO, POSTCODE)
+    reach = JourneyService(bundled).reach(JourneyQuery(origin=DEMO, item=POSTCODE))
     assert len(reach.reached) > 5
     page = api.get(f"/schools/{DEMO}/notice", params={"audience": "parent"})
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
@@ -78,7 +79,7 @@ def test_child_notice_is_plain_and_complete(api: TestClient, bundled: Database) 
     for heading in ("Where I live", "My face and fingerprints", "What I do online"):
         assert f"## {heading}" in md
     assert "tell the ICO" in md and "only an example" in md
-    reach = JourneyService(bundled).reach(DEMO, POSTCODE)
+    reach = JourneyService(bundled).reach(JourneyQuery(origin=DEMO, item=POSTCODE))
     where_i_live = md.split("## Where I live", 1)[1].split("\n## ", 1)[0]
     places = re.search(r"Who gets it: (\d+) places\.", where_i_live)
     assert places and int(places.group(1)) >= len(reach.reached)

@@ -12,8 +12,8 @@ import pytest
 
 from graph.db import Database
 from graph.errors import EdflowsError
-from loaders.common import LoadError
-from loaders.guard import PupilDataRefused
+from graph.guard import PupilDataRefused
+from graph.loadplan import LoadError
 from loaders.registry import run_load
 
 pytestmark = pytest.mark.integration

@@ -16,7 +16,7 @@ from graph.audit import list_entries
 from graph.db import Database
 from graph.errors import EdflowsError
 from graph.export import export_graph, import_graph, write_csv, write_graphml, write_json
-from loaders.base_map import curated_path
+from loaders.curated_files import curated_path
 from loaders.registry import run_load
 
 pytestmark = pytest.mark.integration

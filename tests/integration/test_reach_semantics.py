@@ -9,11 +9,12 @@ from datetime import date
 import pytest
 
 from graph.db import Database
+from graph.journey_query import JourneyQuery
 from graph.journeys import JourneyService
+from graph.loadplan import LoadReport
 from graph.model import ActorRecord, Claim, Evidence, FlowRecord, SourceRecord
 from graph.writer import write_plan
 from loaders.catalogue import catalogue_plan
-from loaders.common import LoadReport
 
 pytestmark = pytest.mark.integration
 POSTCODE = "pupil.contact.postcode"
@@ -123,7 +124,7 @@ def example(db: Database) -> JourneyService:
 
 
 def classes(service: JourneyService, **options: object) -> dict[str, str]:
-    result = service.reach("school:1", POSTCODE, **options)  # type: ignore[arg-type]
+    result = service.reach(JourneyQuery(origin="school:1", item=POSTCODE, **options))  # type: ignore[arg-type]
     return {r.actor.id: r.evidence for r in result.reached}
 
 
@@ -145,7 +146,7 @@ def test_the_worked_example(example: JourneyService) -> None:
 def test_include_derived_follows_area_codes(example: JourneyService) -> None:
     got = classes(example, include_derived=True)
     assert got["org:mapper"] == "stated"
-    result = example.reach("school:1", POSTCODE, include_derived=True)
+    result = example.reach(JourneyQuery(origin="school:1", item=POSTCODE, include_derived=True))
     mapper = next(r for r in result.reached if r.actor.id == "org:mapper")
     assert mapper.path[-1].derived is True and mapper.path[0].derived is False
 
@@ -158,7 +159,9 @@ def test_as_of_before_during_and_after_a_flow(example: JourneyService) -> None:
 
 
 def test_summary_says_it_is_kept_permanently(example: JourneyService) -> None:
-    summary = example.reach("school:1", POSTCODE, include_derived=True).summary
+    summary = example.reach(
+        JourneyQuery(origin="school:1", item=POSTCODE, include_derived=True)
+    ).summary
     assert summary.kept_indefinitely and summary.kept_indefinitely_by == ["dataset:npd"]
     assert summary.longest_retention == "indefinitely"
     assert summary.by_evidence == {"stated": 6, "implied": 1, "unknown": 1}
@@ -177,6 +180,6 @@ def test_a_shorter_weaker_path_does_not_hide_a_stronger_one(db: Database) -> Non
         flow("c-d", "org:c", "org:d", [POSTCODE]),
     ]
     write_plan(db, plan, LoadReport("example", "test"))
-    result = JourneyService(db).reach("org:a", POSTCODE)
+    result = JourneyService(db).reach(JourneyQuery(origin="org:a", item=POSTCODE))
     d = next(r for r in result.reached if r.actor.id == "org:d")
     assert d.evidence == "stated" and d.hops == 3

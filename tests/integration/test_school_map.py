@@ -16,9 +16,10 @@ import yaml
 from graph.db import Database
 from graph.errors import EdflowsError
 from graph.explore import ExploreService
+from graph.guard import PupilDataRefused
+from graph.journey_query import JourneyQuery
 from graph.journeys import JourneyService
-from loaders.base_map import curated_path
-from loaders.guard import PupilDataRefused
+from loaders.curated_files import curated_path
 from loaders.registry import run_load
 from loaders.school_map import diff_maps
 from tests.support.files import csv_subset
@@ -85,7 +86,7 @@ def test_demo_map_covers_every_category_and_joins_the_national_layer(prepared: D
     assert all(e.source_ids for e in graph.edges if e.type == "FLOW")
 
     # the school's journey runs through its MIS to the supplier and on to the national layer
-    reach = JourneyService(prepared).reach(URN, "pupil.contact.postcode")
+    reach = JourneyService(prepared).reach(JourneyQuery(origin=URN, item="pupil.contact.postcode"))
     reached = {r.actor.id for r in reach.reached}
     assert "product:sims" in reached and "dataset:npd" in reached
 

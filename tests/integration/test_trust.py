@@ -22,9 +22,8 @@ from graph.audit import Actor, list_entries
 from graph.db import Database
 from graph.settings import Settings, get_settings
 from graph.tokens import create_token, hash_secret
-from loaders.base_map import curated_path
+from loaders.curated_files import curated_path
 from loaders.registry import run_load
-from tests.conftest import GRAPH_STATE
 from tests.support.files import csv_subset
 
 pytestmark = pytest.mark.integration
@@ -38,7 +37,6 @@ def graph(
 ) -> Database:
     """The national layer the writes build on, with schools URN_A and URN_B; loaded once."""
     session_db.wipe()
-    GRAPH_STATE["bundled"] = False
     two = csv_subset(
         shared_data / "schools" / "2017-2018_england_spine.csv",
         tmp_path_factory.mktemp("schools") / "two_schools.csv",

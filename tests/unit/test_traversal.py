@@ -30,7 +30,7 @@ def test_a_flow_stating_neither_items_nor_tier_is_unknown() -> None:
 
 def test_the_cache_keeps_nothing_without_a_generation_and_drops_the_oldest_query() -> None:
     cache = StepCache(max_rows=5)
-    cache._generation = "g1"  # as sync() leaves it after reading the graph's generation
+    cache.move_to("g1")  # as GraphCache.sync leaves it after reading the graph's generation
     row = ("a", "b", {"id": "f1", "items": ["x"], "tier": None}, {"id": "b", "kind": None})
     kept = ("a", "b", {"id": "f1", "items": ("x",)}, {"id": "b"})  # compact: no nulls, tuples
     cache.keep_steps(None, ("reach_step", None), {"a": [row]})
