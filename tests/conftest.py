@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from graph.db import Database
+from graph.generation import current
 from graph.local_server import LocalNeo4j, free_port
 from graph.settings import Settings
 from tests.support.neo4j_routes import NEO4J_IMAGE, choose_route, docker_engine_answers
@@ -69,25 +70,34 @@ def session_db(neo4j_settings: Settings) -> Iterator[Database]:
         yield db
 
 
-GRAPH_STATE = {"bundled": False}
+# the graph generation (graph/generation.py) right after the bundled data was loaded
+_BUNDLED: dict[str, str | None] = {"generation": None}
 
 
 @pytest.fixture()
 def db(session_db: Database) -> Database:
     """The session's database, emptied before the test (the schema stays)."""
     session_db.wipe()
-    GRAPH_STATE["bundled"] = False
     return session_db
 
 
 @pytest.fixture()
 def bundled(session_db: Database, shared_data: Path) -> Database:
-    """The database holding everything `edflows up` loads. Tests using it only read, so it is
-    loaded once and kept until a test asks for an empty database (`db`)."""
-    if not GRAPH_STATE["bundled"]:
+    """The database holding everything `edflows up` loads, loaded once and reloaded only when
+    the graph changed since: every change edflows makes (a load, an API write, a wipe by the
+    `db` fixture) moves the graph's generation, so a test that writes needs no flag. (Writes
+    by raw Cypher leave no audit entry: a test that makes them must use `db`, not this.)"""
+    if _BUNDLED["generation"] is None or current(session_db) != _BUNDLED["generation"]:
         from loaders.bundled import load_bundled
 
         session_db.wipe()
         load_bundled(session_db, shared_data)
-        GRAPH_STATE["bundled"] = True
+        _BUNDLED["generation"] = current(session_db)
     return session_db
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests on the bundled graph run first, together: loading it takes minutes, and any
+    test on an empty database (`db`) between two of them would make the next one reload it.
+    The order is otherwise kept (the sort is stable)."""
+    items.sort(key=lambda item: 0 if "bundled" in getattr(item, "fixturenames", ()) else 1)

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from graph.cache import GraphCache
 from graph.db import Database
 from graph.errors import EdflowsError
 from graph.export import export_graph, import_graph, write_csv, write_graphml, write_json
@@ -49,7 +50,9 @@ def register(subparsers: Any) -> None:
 
 def notice_cmd(args: argparse.Namespace) -> int:
     with Database(get_settings()) as db:
-        notice = TransparencyService(db).notice(args.urn)
+        # one cache for the command: the notice's reaches (one per item, in parallel) share
+        # the national steps, as they do in the API
+        notice = TransparencyService(db, GraphCache().sync(db)).notice(args.urn)
     blocks = notice_blocks(notice, args.audience)
     title = f"Where does my data go? {notice.school.name}"
     if args.format == "pdf":

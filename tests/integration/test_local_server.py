@@ -49,7 +49,8 @@ def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_start_ping_stop_and_their_repeats(cli_env: dict[str, str]) -> None:
+def test_start_ping_crash_restart_stop_and_their_repeats(cli_env: dict[str, str]) -> None:
+    """One server's whole life (two starts, not three: each start costs tens of seconds)."""
     port = cli_env["EDFLOWS_BOLT_PORT"]
     started = run(cli_env, "neo4j", "start")
     assert started.returncode == 0, started.stderr
@@ -66,6 +67,32 @@ def test_start_ping_stop_and_their_repeats(cli_env: dict[str, str]) -> None:
     status = run(cli_env, "neo4j", "status")
     assert status.returncode == 0 and "running" in status.stdout
 
+    # a crash: status tells the truth, a restart works, and what was written persists
+    assert run(cli_env, "db", "init").returncode == 0
+    pid = int((Path(cli_env["EDFLOWS_STATE_DIR"]) / "neo4j" / "server.pid").read_text())
+    os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+    crashed = run(cli_env, "neo4j", "status")
+    assert crashed.returncode == 3
+    assert "crashed" in crashed.stdout and str(pid) in crashed.stdout
+
+    restarted = run(cli_env, "neo4j", "start")
+    assert restarted.returncode == 0, restarted.stderr
+    assert "ready" in restarted.stdout
+    assert run(cli_env, "db", "ping").returncode == 0
+    # what was written before the crash is still there (the schema made by `db init`)
+    from neo4j import GraphDatabase
+
+    uri = f"bolt://127.0.0.1:{port}"
+    with GraphDatabase.driver(uri, auth=("neo4j", cli_env["NEO4J_PASSWORD"])) as driver:
+        records, _, _ = driver.execute_query(
+            "SHOW CONSTRAINTS YIELD name RETURN collect(name) AS n"
+        )
+    assert "actor_id" in records[0]["n"]
+
     pid = int((Path(cli_env["EDFLOWS_STATE_DIR"]) / "neo4j" / "server.pid").read_text())
     stopped = run(cli_env, "neo4j", "stop")
     assert stopped.returncode == 0 and "Neo4j stopped" in stopped.stdout
@@ -76,36 +103,6 @@ def test_start_ping_stop_and_their_repeats(cli_env: dict[str, str]) -> None:
 
     after = run(cli_env, "neo4j", "status")
     assert after.returncode == 3 and "stopped" in after.stdout
-
-
-def test_status_tells_the_truth_after_a_crash_and_data_persists(cli_env: dict[str, str]) -> None:
-    assert run(cli_env, "neo4j", "start").returncode == 0
-    assert run(cli_env, "db", "init").returncode == 0
-
-    pid = int((Path(cli_env["EDFLOWS_STATE_DIR"]) / "neo4j" / "server.pid").read_text())
-    os.kill(pid, signal.SIGKILL)
-    deadline = time.monotonic() + 10
-    while _alive(pid) and time.monotonic() < deadline:
-        time.sleep(0.1)
-
-    status = run(cli_env, "neo4j", "status")
-    assert status.returncode == 3
-    assert "crashed" in status.stdout and str(pid) in status.stdout
-
-    restarted = run(cli_env, "neo4j", "start")
-    assert restarted.returncode == 0, restarted.stderr
-    assert "ready" in restarted.stdout
-    assert run(cli_env, "db", "ping").returncode == 0
-    # what was written before the crash is still there (the schema made by `db init`)
-    from neo4j import GraphDatabase
-
-    uri = f"bolt://127.0.0.1:{cli_env['EDFLOWS_BOLT_PORT']}"
-    with GraphDatabase.driver(uri, auth=("neo4j", cli_env["NEO4J_PASSWORD"])) as driver:
-        records, _, _ = driver.execute_query(
-            "SHOW CONSTRAINTS YIELD name RETURN collect(name) AS n"
-        )
-    assert "actor_id" in records[0]["n"]
-    assert run(cli_env, "neo4j", "stop").returncode == 0
 
 
 def test_missing_java_is_one_clear_line(cli_env: dict[str, str], tmp_path: Path) -> None:
