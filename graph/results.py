@@ -82,6 +82,21 @@ def figures_from(flow: dict[str, Any]) -> list[FigureRef]:
     return [FigureRef.model_validate(r) for r in rows]
 
 
+class DisputeSide(BaseModel):
+    claim: str = Field(examples=["ddm-boycott-timeline"])
+    source: str = Field(examples=["ddm-boycott-timeline"])
+    quote: str | None = Field(default=None, description="verbatim; null where none is at hand")
+    statement: str | None = Field(default=None, description="what the claim says, not a quote")
+
+
+class Dispute(BaseModel):
+    """One disputed item of a hop: the live claims that state it and those that deny it."""
+
+    item: str = Field(examples=["pupil.characteristics.nationality"])
+    stated_by: list[DisputeSide]
+    denied_by: list[DisputeSide]
+
+
 class Hop(BaseModel):
     """One flow on a path, with everything its sources say about it."""
 
@@ -118,6 +133,9 @@ class Hop(BaseModel):
     )
     denied_items: list[str] = Field(
         default_factory=list, description="items some live claim says the flow does not carry"
+    )
+    disputes: list[Dispute] = Field(
+        default_factory=list, description="each disputed item with both sides' claims and quotes"
     )
     figures: list[FigureRef] = Field(default_factory=list, description="figures its sources state")
     record: str = Field(

@@ -25,7 +25,15 @@ from graph.audit import Actor
 from graph.db import Database
 from graph.errors import EdflowsError
 from graph.identifiers import ACTOR_LINK_TYPES, ITEM_LINK_TYPES, check_label, check_rel_type
-from graph.model import ActorRecord, FlowRecord, ItemRecord, SourceRecord, first_day, last_day
+from graph.model import (
+    ActorRecord,
+    FlowRecord,
+    ItemRecord,
+    SourceRecord,
+    disputes_of,
+    first_day,
+    last_day,
+)
 from graph.queries import query
 
 if TYPE_CHECKING:
@@ -319,6 +327,10 @@ def flow_row(flow: FlowRecord, origin: str) -> dict[str, Any]:
     if flow.timeline:
         props["timeline_json"] = json.dumps(
             [e.model_dump(exclude_none=True) for e in flow.timeline], ensure_ascii=False
+        )
+    if flow.disputed_items:
+        props["disputes_json"] = json.dumps(
+            disputes_of(flow.claims, flow.disputed_items), sort_keys=True, ensure_ascii=False
         )
     own_figures = flow.figures()
     if own_figures:

@@ -291,6 +291,30 @@ def figures_of(claims: list[Claim], superseded_by: dict[str, str]) -> list[dict[
     return rows
 
 
+def disputes_of(claims: list[Claim], disputed: list[str]) -> list[dict[str, Any]]:
+    """For each disputed item, both sides: the live claims stating it and those denying it,
+    each with its source and quote (or statement, where no quote is at hand)."""
+    superseded = {t for c in claims for t in c.corrects}
+    live = [c for c in claims if c.id not in superseded]
+
+    def side(claim: Claim) -> dict[str, Any]:
+        row = {"claim": claim.id, "source": claim.source, "quote": claim.quote}
+        if claim.statement:
+            row["statement"] = claim.statement
+        return {k: v for k, v in row.items() if v is not None}
+
+    return [
+        {
+            "item": item,
+            "stated_by": [side(c) for c in live if item in c.items],
+            "denied_by": [
+                side(c) for c in live if c.denies_flow or any(_under(item, d) for d in c.denies)
+            ],
+        }
+        for item in disputed
+    ]
+
+
 @cache
 def sensitive_items() -> frozenset[str]:
     """Catalogue items that are special category or NPD tier 1-2 (graph/model/items.yaml)."""
