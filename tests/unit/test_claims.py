@@ -89,7 +89,7 @@ def test_a_claim_stating_and_denying_the_same_item_is_refused() -> None:
 
 
 def test_a_timeline_event_outside_its_claims_dates_is_refused() -> None:
-    claims = [{"id": "c", "source": "a", "date": "2016-10-07"}]
+    claims: list[dict[str, object]] = [{"id": "c", "source": "a", "date": "2016-10-07"}]
     ok = flow(claims, timeline=[{"date": "2016-10", "kind": "agreement_amended", "claims": ["c"]}])
     assert ok.timeline[0].precision == "month"
     with pytest.raises(ValidationError, match="outside the dates"):
