@@ -13,7 +13,17 @@ from fastapi import FastAPI
 
 from api import problems
 from api.limits import BodySizeLimit
-from api.routers import edit, explore, health, journeys, pages, releases, transparency, trust
+from api.routers import (
+    edit,
+    explore,
+    flows,
+    health,
+    journeys,
+    pages,
+    releases,
+    transparency,
+    trust,
+)
 from api.runtime import tune_gc
 from graph.db import Database
 from graph.items import ItemIndexCache
@@ -25,6 +35,7 @@ ROUTERS = [
     journeys.router,
     explore.router,
     releases.router,
+    flows.router,
     pages.router,
     transparency.router,
     edit.router,

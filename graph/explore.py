@@ -16,7 +16,15 @@ from graph.db import Database
 from graph.errors import EdflowsError, NotFoundError
 from graph.items import ItemIndexCache
 from graph.journeys import JourneyService, _layers_for, _lucene_escape
-from graph.results import ActorRef, GraphEdge, GraphNode, SourceRef, Subgraph
+from graph.results import (
+    ActorRef,
+    FigureRef,
+    GraphEdge,
+    GraphNode,
+    SourceRef,
+    Subgraph,
+    figures_from,
+)
 from graph.stepcache import StepCache
 
 SUBGRAPH_LIMIT = 500
@@ -103,7 +111,17 @@ class Release(BaseModel):
     purpose: str | None = None
     release_ref: str | None = None
     conflicts: list[str] = Field(default_factory=list)
+    disputed_items: list[str] = Field(default_factory=list)
     source_ids: list[str] = Field(default_factory=list)
+    date_precision: str = Field(
+        default="undated", description="day, month or year as the sources give it; undated"
+    )
+    undated_reason: str | None = Field(default=None, description="why no date is given")
+    register_rows: list[str] = Field(
+        default_factory=list, description="the register rows this one release was built from"
+    )
+    figures: list[FigureRef] = Field(default_factory=list, description="figures its sources state")
+    record: str = Field(default="", description="the flow's own record (GET /flows/{id})")
 
 
 class ReleasePage(BaseModel):
@@ -115,6 +133,11 @@ class ReleasePage(BaseModel):
     by_tier: dict[str, int]
     by_recipient_type: dict[str, int]
     by_outcome: dict[str, int]
+    figures: list[FigureRef] = Field(
+        default_factory=list,
+        description="figures the sources state about the releases' datasets as a whole "
+        "(aggregates.csv: requests, releases and refusals over a period)",
+    )
 
 
 class Stats(BaseModel):
@@ -367,9 +390,8 @@ class ExploreService:
             total=row["total"],
             offset=offset,
             limit=limit,
-            releases=[
-                Release(**{k: v for k, v in r.items() if v is not None}) for r in row["releases"]
-            ],
+            releases=[_release(r) for r in row["releases"]],
+            figures=[f for r in row["dataset_figures"] for f in figures_from(r)],
             by_year=_count(str(f[0]) if f[0] else "undated" for f in facets),
             by_tier=_count(f"tier {f[1]}" if f[1] else "tier not stated" for f in facets),
             by_recipient_type=_count(f[2] or "unknown" for f in facets),
@@ -385,6 +407,21 @@ class ExploreService:
             sources=row["sources"],
             flows_with_conflicts=row["conflicts"],
         )
+
+
+def _release(r: dict[str, Any]) -> Release:
+    """A release row: its date's precision (or why it has none), figures and record link."""
+    data = {k: v for k, v in r.items() if v is not None}
+    figures = figures_from(data)
+    data.pop("figures_json", None)
+    data.pop("own_figures_json", None)
+    date = data.get("date")
+    data["date_precision"] = (
+        {4: "year", 7: "month", 10: "day"}.get(len(date), "day") if date else "undated"
+    )
+    if not date:
+        data.setdefault("undated_reason", "no source at hand gives a date")
+    return Release(**data, figures=figures, record=f"/flows/{data['id']}")
 
 
 def _node(node: dict[str, Any]) -> dict[str, Any]:

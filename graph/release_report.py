@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from graph.db import Database
 from graph.explore import ExploreService, Release
-from graph.results import SourceRef
+from graph.results import FigureRef, SourceRef
 from graph.transparency import TransparencyService
 
 NOT_RECEIVED = {"refused", "requested", "withdrawn"}
@@ -31,6 +31,14 @@ class SensitiveRecipient(BaseModel):
     conflicts: bool
 
 
+class ReportFigure(BaseModel):
+    """A figure a source states about a release (or about the releases as a whole)."""
+
+    flow_id: str | None = None
+    recipient: str | None = None
+    figure: FigureRef
+
+
 class ReleaseReport(BaseModel):
     total: int
     by_year: dict[str, int]
@@ -40,6 +48,7 @@ class ReleaseReport(BaseModel):
     sensitive: list[SensitiveRecipient]
     chains: list[dict[str, Any]]
     sources: list[SourceRef]
+    figures: list[ReportFigure] = []
 
 
 def build_release_report(db: Database) -> ReleaseReport:
@@ -84,6 +93,12 @@ def build_release_report(db: Database) -> ReleaseReport:
     chains = db.read("list_flows_from_actors", ids=recipients)
     source_ids = {s for r in page.releases for s in r.source_ids}
     source_ids |= {s for c in chains for s in c["source_ids"] or []}
+    figures = [
+        ReportFigure(flow_id=r.id, recipient=r.recipient or r.recipient_id, figure=f)
+        for r in page.releases
+        for f in r.figures
+    ] + [ReportFigure(figure=f) for f in page.figures]
+    source_ids |= {f.figure.source for f in figures}
     return ReleaseReport(
         total=page.total,
         by_year=page.by_year,
@@ -93,4 +108,5 @@ def build_release_report(db: Database) -> ReleaseReport:
         sensitive=sensitive,
         chains=chains,
         sources=TransparencyService(db).sources(source_ids),
+        figures=figures,
     )

@@ -29,7 +29,7 @@ MEMBERS_SHOWN_IN_ALL = 2000  # members listed in the page over all groups (page 
 WIDEST_LEVEL = 80  # more nodes on one level: levels wrap into side-by-side columns
 COLUMN_ROWS = 36  # nodes in one column of a wrapped level
 ROW_HEIGHT, COLUMN_WIDTH, LEVEL_GAP = 44, 240, 320  # px of the wrapped layout
-_EVIDENCE_RANK = {"stated": 0, "implied": 1, "unknown": 2}
+_EVIDENCE_RANK = {"stated": 0, "disputed": 1, "implied": 2, "unknown": 3}
 
 # school id -> its local authority; called only when a result is large enough to be grouped
 LaLookup = Callable[[list[str]], dict[str, ActorRef]]

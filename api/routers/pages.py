@@ -19,10 +19,11 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.routing import APIRoute
 
-from api.deps import ExploreDep, JourneysDep
+from api.deps import DbDep, ExploreDep, JourneysDep
 from graph.db import QueryTimeout
 from graph.errors import DatabaseUnavailable, EdflowsError, NotFoundError
 from graph.explore import ExploreService
+from graph.flow_record import flow_view
 from graph.journeys import MAX_HOPS_CAP
 from web.journey import JourneyView, build_journey, build_upstream
 from web.releases import build_releases
@@ -215,7 +216,16 @@ def release_explorer(
 
 
 @router.get("/record/{org_id}", response_class=HTMLResponse)
-def record(explore: ExploreDep, org_id: Annotated[str, Path(max_length=200)]) -> HTMLResponse:
+def record(
+    explore: ExploreDep, db: DbDep, org_id: Annotated[str, Path(max_length=200)]
+) -> HTMLResponse:
+    """An organisation's record, or (ids starting `flow:`) a flow's own record."""
+    if org_id.startswith("flow:"):
+        try:
+            view = flow_view(db, org_id)
+        except NotFoundError as exc:
+            return HTMLResponse(render("start.html", q=org_id, hits=[], error=exc.message), 404)
+        return HTMLResponse(render("flow_record.html", d=view))
     try:
         detail = explore.actor_detail(org_id)
     except NotFoundError as exc:

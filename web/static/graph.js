@@ -164,7 +164,16 @@
       ["Purpose", f.purpose_text || (f.purposes || []).join(", ")], ["Lawful basis", f.lawful_basis],
       ["Article 9 condition", f.art9_condition], ["Retention", f.retention],
       ["Storage country", f.storage_country], ["NPD tier", f.tier], ["In force", dates],
-      ["Outcome", f.outcome], ["Conflicts between sources", f.conflicts], ["Flow id", f.flow_id]
-    ]), sourceList(f.sources || [])], focus);
+      ["Outcome", f.outcome], ["Conflicts between sources", f.conflicts],
+      ["Disputed (some papers say so, others say not)", f.disputed_items],
+      ["Denied by a source", f.denied_items],
+      ["Figures", (f.figures || []).map(function (g) {
+        return g.what + ": " + g.value + " (" + g.period + ", " + g.source + ")" +
+          (g.superseded_by ? " superseded by " + g.superseded_by : "");
+      })],
+      ["Flow id", f.flow_id]
+    ]), el("p", null, "record"), sourceList(f.sources || [])], focus);
+    var rec = body.querySelector("p.record");
+    if (rec) { rec.append(link("/record/" + encodeURIComponent(f.flow_id), "The flow's full record: every claim, its timeline and history")); }
   }
 }());
