@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from graph.db import Database
 from graph.errors import EdflowsError, NotFoundError
 from graph.items import ItemIndexCache
-from graph.journeys import JourneyService, _layers_for, _lucene_escape
+from graph.journeys import SHARED_LAYERS, JourneyService, _lucene_escape, layers_for
 from graph.results import (
     ActorRef,
     FigureRef,
@@ -183,7 +183,7 @@ class ExploreService:
             if not frontier:
                 break
             rows = self.db.read(
-                "subgraph_step", frontier=frontier, limit=limit + 1, layers=_layers_for(start.id)
+                "subgraph_step", frontier=frontier, limit=limit + 1, layers=layers_for(start.id)
             )
             if len(rows) > limit:
                 rows, truncated = rows[:limit], True
@@ -324,7 +324,7 @@ class ExploreService:
 
     def actor_detail(self, key: str, limit: int = 200) -> ActorDetail:
         ref = self.journeys.actor(key)
-        row = self.db.read("get_actor_detail", id=ref.id, limit=limit)[0]
+        row = self.db.read("get_actor_detail", id=ref.id, limit=limit, layers=layers_for(ref.id))[0]
         raw = dict(row["actor"])
         evidence = [json.loads(e) for e in raw.pop("evidence", [])]
         source_ids = raw.get("source_ids", [])
@@ -384,6 +384,7 @@ class ExploreService:
             outcome=outcome,
             offset=offset,
             limit=limit,
+            layers=list(SHARED_LAYERS),
         )[0]
         facets = row["facets"]  # [year, tier, recipient type, outcome] of every match
         return ReleasePage(
@@ -399,7 +400,7 @@ class ExploreService:
         )
 
     def stats(self) -> Stats:
-        row = self.db.read("stats")[0]
+        row = self.db.read("stats", layers=list(SHARED_LAYERS))[0]
         return Stats(
             actors={a["kind"] or "?": a["n"] for a in row["actors"]},
             flows={f["kind"] or "?": f["n"] for f in row["flows"]},

@@ -22,7 +22,7 @@ from graph.audit import CLI
 from graph.db import Database
 from graph.errors import EdflowsError
 from graph.identifiers import KEY_LABELS, check_labels, check_rel_type
-from graph.journeys import JourneyService, _layers_for
+from graph.journeys import JourneyService, layers_for
 from graph.queries import query
 
 FORMAT = "edflows-graph"
@@ -183,7 +183,7 @@ def _subgraph_ids(db: Database, root: str, depth: int) -> tuple[list[str], list[
     if not 1 <= depth <= 6:
         raise EdflowsError("depth must be between 1 and 6")
     start = JourneyService(db).actor(root)
-    layers = _layers_for(start.id)
+    layers = layers_for(start.id)
     ids = {start.id}
     ids |= {row["node"]["id"] for row in db.read("actor_memberships", id=start.id)}
     frontier = [start.id]
