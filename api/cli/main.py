@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 
 from api.cli import (
+    backup_cmds,
     bench_cmds,
     load_cmds,
     query_cmds,
@@ -32,6 +33,7 @@ COMMAND_MODULES = [
     school_cmds,
     report_cmds,
     trust_cmds,
+    backup_cmds,
     bench_cmds,
 ]
 VERBOSE_FLAGS = ("-v", "--verbose")
