@@ -65,8 +65,12 @@ def export_graph(db: Database, root: str | None = None, depth: int = 2) -> dict[
     }
 
 
-def import_graph(db: Database, data: dict[str, Any], replace: bool = False) -> dict[str, int]:
-    """Restore a JSON export into an empty database (or, with `replace`, after emptying it)."""
+def import_graph(
+    db: Database, data: dict[str, Any], replace: bool = False, keep_trail: bool = True
+) -> dict[str, int]:
+    """Restore a JSON export into an empty database (or, with `replace`, after emptying it:
+    of its knowledge only, keeping the audit trail and tokens, unless not `keep_trail`).
+    Returns the counts restored, and with `replace` the audit entries and tokens kept."""
     if data.get("format") != FORMAT or data.get("version") != VERSION:
         raise EdflowsError(f"not an edflows graph export (format {FORMAT}, version {VERSION})")
     for node in data["nodes"]:
@@ -103,7 +107,9 @@ def import_graph(db: Database, data: dict[str, Any], replace: bool = False) -> d
                 "the database is not empty; import restores into an empty one",
                 "Empty it with `edflows db reset --yes`, or pass --replace to do so first.",
             )
-        db.wipe()
+        kept = db.wipe(keep_trail=keep_trail)
+    else:
+        kept = {}
     db.apply_schema()
 
     def work(tx: ManagedTransaction) -> None:
@@ -122,7 +128,7 @@ def import_graph(db: Database, data: dict[str, Any], replace: bool = False) -> d
         audit.record(tx, CLI, "import", "graph", None, after, summary=IMPORT_SUMMARY)
 
     db.write_tx(work)
-    return {"nodes": len(node_rows), "relationships": len(data["relationships"])}
+    return {"nodes": len(node_rows), "relationships": len(data["relationships"]), **kept}
 
 
 # -- typed values -------------------------------------------------------------------------------
