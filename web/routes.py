@@ -118,7 +118,7 @@ def build_routes(
         flows={k: h.model_dump() for k, h in hops.items()},
         routes=routes,
         cut_rows=cut_rows,
-        item_names=labels.items,
+        item_names={i: labels.item(i) for h in hops.values() for i in [*h.items, *h.matched_items]},
     )
 
 

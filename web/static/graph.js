@@ -71,8 +71,14 @@
     network.fit({ animation: false });
     var least = readableScale();
     if (network.getScale() < least) {
+      // open on the start node, at the edge the drawing grows away from
       var at = data.anchor && network.getPositions([data.anchor])[data.anchor];
-      network.moveTo({ position: at || network.getViewPosition(), scale: least, animation: false });
+      var centre = network.getViewPosition();
+      if (at) {
+        var half = (container.clientWidth / 2 - 90) / least;
+        centre = { x: at.x + (centre.x >= at.x ? half : -half), y: at.y };
+      }
+      network.moveTo({ position: centre, scale: least, animation: false });
     }
     announce();
   }
