@@ -16,6 +16,7 @@ from graph.db import Database
 from graph.errors import EdflowsError, NotFoundError
 from graph.items import ItemIndexCache
 from graph.journeys import SHARED_LAYERS, JourneyService, _lucene_escape, layers_for
+from graph.names import NameService
 from graph.results import (
     ActorRef,
     FigureRef,
@@ -67,6 +68,9 @@ class FlowSummary(BaseModel):
     valid_to: str | None = None
     outcome: str | None = None
     purpose_text: str | None = None
+    purposes: list[str] = Field(default_factory=list)
+    lawful_basis: str | None = None
+    retention: str | None = None
     conflicts: list[str] = Field(default_factory=list)
     source_ids: list[str] = Field(default_factory=list)
 
@@ -154,6 +158,7 @@ class ExploreService:
     ) -> None:
         self.db = db
         self.journeys = JourneyService(db, items, steps)
+        self.names = NameService(db, self.journeys)
 
     def subgraph(self, root: str, depth: int = 1, limit: int = SUBGRAPH_LIMIT) -> Subgraph:
         """Nodes and flows within `depth` flows out of `root` (a URN or id), capped."""
@@ -447,6 +452,9 @@ def _flow(f: dict[str, Any], direction: str) -> FlowSummary:
         valid_to=f.get("valid_to"),
         outcome=f.get("outcome"),
         purpose_text=f.get("purpose_text"),
+        purposes=f.get("purposes") or [],
+        lawful_basis=f.get("lawful_basis"),
+        retention=f.get("retention"),
         conflicts=f.get("conflicts") or [],
         source_ids=f.get("source_ids") or [],
     )

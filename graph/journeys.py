@@ -73,6 +73,8 @@ class JourneyService:
             if cached and self.steps:
                 self.steps.keep_actor(self.generation, found)
             return found
+        if key.isdigit():
+            raise NotFoundError("school", key, by="URN")
         raise NotFoundError("organisation", key, self._suggest_actors(key))
 
     def item(self, key: str) -> ItemRef:
