@@ -117,8 +117,14 @@ def authenticate(db: Database, secret: str) -> TokenInfo | None:
     """The live (unrevoked) token with this secret, or None. Reads the graph every time."""
     if not secret.startswith(SECRET_PREFIX) or len(secret) > 200:
         return None
+    return authenticate_hash(db, hash_secret(secret))
+
+
+def authenticate_hash(db: Database, token_hash: str) -> TokenInfo | None:
+    """The live token with this secret's hash, or None: a browser session keeps only the hash
+    of the token it was opened with and looks it up again on every request."""
     # routed as a write: on a cluster the leader answers, so a revocation counts at once
-    rows = db.write("token_by_hash", hash=hash_secret(secret))
+    rows = db.write("token_by_hash", hash=token_hash)
     if not rows:
         return None
     info = TokenInfo.model_validate(rows[0]["token"])
