@@ -1,7 +1,8 @@
 """Changes through the API: a school's map, a flow added or retired, a source added.
 
 Who may change what: a `school` token only its own school's layer (its map, its flows, sources
-whose id starts `school-<urn>-`); an `editor` token the national layer (flows outside school
+whose id starts `school-<urn>-`); a `trust` token the maps of every school of its trust; an
+`editor` token the national layer (flows outside school
 layers, any source); an `admin` token only tokens (graph.tokens). Each change is ONE Neo4j
 transaction that also writes its audit entry; a refusal or failure writes nothing. Labels and
 relationship types are fixed in the queries: a write can only ever touch :FLOW, :Source and
@@ -70,7 +71,7 @@ def replace_school_map(
     db: Database, token: TokenInfo, urn: str, content: bytes, fmt: Literal["yaml", "json"]
 ) -> tuple[LoadReport, str]:
     """Replace a school's map with an uploaded YAML or JSON map (the loader's own rules)."""
-    if token.role != "school" or token.urn != urn:
+    if not may_edit_map(db, token, urn):
         raise Forbidden(_school_only(token, urn, "change the map"))
     if not db.read("get_school", urn=urn):
         raise NotFoundError("school", urn)
@@ -80,6 +81,15 @@ def replace_school_map(
     plan, report, _ = plan_school_map(Path(f"upload-{urn}.{fmt}"), urn, known, content)
     entry = write_plan(db, plan, report, actor=token.actor, action="school-map.replace")
     return report, entry
+
+
+def may_edit_map(db: Database, token: TokenInfo, urn: str) -> bool:
+    """A school token edits its own school's map; a trust token every school of its trust."""
+    if token.role == "school":
+        return token.urn == urn
+    if token.role == "trust" and token.trust:
+        return any(r["code"] == token.trust for r in db.read("school_trust", urn=urn))
+    return False
 
 
 def add_flow(db: Database, token: TokenInfo, body: FlowIn) -> Change:
@@ -177,6 +187,8 @@ def _layer_for(token: TokenInfo, urn: str | None, what: str) -> str:
 def _school_only(token: TokenInfo, urn: str, what: str) -> str:
     if token.role == "school":
         return f"this token is for URN {token.urn}; it cannot {what} for URN {urn}"
+    if token.role == "trust":
+        return f"this token is for trust {token.trust}; URN {urn} is not one of its schools"
     return (
         f"only a school token of URN {urn} can {what} for that school; "
         f"this is an {token.role} token"

@@ -75,3 +75,31 @@ def map_versions(db: Database, urn: str) -> list[MapVersion]:
         )
         for r in db.read("map_versions", urn=urn)
     ]
+
+
+@dataclass
+class TrustSchool:
+    """A school of a trust with its latest saved map's rows (empty: no map saved)."""
+
+    urn: str
+    name: str
+    version: int | None
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+
+def trust_maps(db: Database, code: str) -> tuple[str | None, list[TrustSchool]]:
+    """The trust's name (None: no such trust, or no schools) and its schools' latest maps."""
+    records = db.read("trust_maps", code=code)
+    if not records:
+        found = db.read("get_trust", code=code)
+        return (str(found[0]["name"]) if found else None), []
+    schools = [
+        TrustSchool(
+            urn=str(r["urn"]),
+            name=str(r["name"] or r["urn"]),
+            version=r["version"],
+            rows=json.loads(r["rows_json"]) if r["rows_json"] else [],
+        )
+        for r in records
+    ]
+    return str(records[0]["trust"] or f"Trust {code}"), schools

@@ -26,10 +26,10 @@ from api.routers.pages import PageRoute
 from api.sessions import SignedIn
 from graph.db import Database
 from graph.dpo import check_map
-from graph.editing import replace_school_map
+from graph.editing import may_edit_map, replace_school_map
 from graph.errors import EdflowsError
 from graph.tokens import authenticate, hash_secret
-from graph.workspace import catalogue_products, map_versions, school_name
+from graph.workspace import catalogue_products, map_versions, school_name, trust_maps
 from loaders.base_map import curated_path
 from loaders.catalogue import curated_catalogue
 from loaders.common import LoadError
@@ -130,6 +130,8 @@ def workspace(request: Request, db: DbDep) -> Response:
         return RedirectResponse("/signin", 303)
     if signed.token.role == "school" and signed.token.urn:
         return RedirectResponse(f"/schools/{signed.token.urn}/edit", 303)
+    if signed.token.role == "trust" and signed.token.trust:
+        return RedirectResponse(f"/trusts/{signed.token.trust}", 303)
     raise Refused(
         403,
         "No school to edit",
@@ -344,16 +346,16 @@ def _editor(request: Request, db: Database, urn: str, form: FormData | None = No
     if form is not None:
         _check_csrf(signed, form)
     token = signed.token
-    if token.role != "school" or token.urn != urn:
-        mine = f"/schools/{token.urn}/edit" if token.urn else None
-        raise Refused(
-            403,
-            "Not your school",
-            f"This session's token may edit URN {token.urn}'s map, not URN {urn}'s."
-            if token.role == "school"
-            else f"A {token.role} token cannot edit a school's map.",
-            mine,
-        )
+    if not may_edit_map(db, token, urn):
+        if token.role == "school":
+            detail = f"This session's token may edit URN {token.urn}'s map, not URN {urn}'s."
+            mine = f"/schools/{token.urn}/edit"
+        elif token.role == "trust":
+            detail = f"URN {urn} is not a school of trust {token.trust}, which this token edits."
+            mine = f"/trusts/{token.trust}"
+        else:
+            detail, mine = f"A {token.role} token cannot edit a school's map.", None
+        raise Refused(403, "Not your school", detail, mine)
     return signed
 
 
@@ -444,3 +446,34 @@ def _editor_page(
         max_upload_kb=MAX_UPLOAD_BYTES // 1000,
     )
     return HTMLResponse(html, status)
+
+
+@router.get("/trusts/{code}", response_class=HTMLResponse)
+def trust_view(request: Request, db: DbDep, code: UrnPath) -> HTMLResponse:
+    """Each school of the trust with its completeness and gaps, and the products used across
+    the trust. Public, like every reading page; a trust's session gets edit links."""
+    name, schools = trust_maps(db, code)
+    if name is None:
+        raise Refused(404, "No such trust", f"No trust with code {code} is in the graph.", "/")
+    special = view.special_items(curated_catalogue())
+    products = view.products_by_id(catalogue_products(db))
+    summaries = [(school, check_map(school.rows, special, None)) for school in schools]
+    used: dict[str, list[str]] = {}
+    for school in schools:
+        for row in school.rows:
+            used.setdefault(str(row.get("product")), []).append(school.name)
+    signed = sessions.signed_in(request, db)
+    editable = signed is not None and signed.token.role == "trust" and signed.token.trust == code
+    html = render(
+        "workspace_trust.html",
+        code=code,
+        trust=name,
+        summaries=summaries,
+        used=sorted(used.items(), key=lambda kv: (-len(set(kv[1])), kv[0])),
+        products=products,
+        editable=editable,
+        signed=signed is not None,
+        token=signed.token if signed else None,
+        csrf=signed.session.csrf if signed else "",
+    )
+    return HTMLResponse(html)

@@ -18,6 +18,7 @@ from api.app import create_app
 from api.sessions import COOKIE
 from graph.audit import Actor
 from graph.db import Database
+from graph.errors import EdflowsError
 from graph.settings import Settings
 from graph.tokens import create_token, revoke_token
 from tests.support.workspace import csrf_of, school_token, sign_in, small_graph
@@ -288,3 +289,52 @@ def test_the_xlsx_template_has_drop_down_lists_and_a_filled_one_uploads(
     assert done.status_code == 303, done.text
     html, _ = editor(office)
     assert "Our MIS, from the spreadsheet" in html and "the uploaded file our-map.xlsx" in html
+
+
+def test_a_trust_token_edits_every_school_of_its_trust_and_sees_them_together(
+    graph: Database, neo4j_settings: Settings, tmp_path: Path
+) -> None:
+    # a GIAS-shaped file made here (the bundled spine has no trust columns): URN and OTHER_URN
+    # in one test trust; the trust's code and name are this test's, not a real trust's
+    gias = tmp_path / "edubasealldata-test.csv"
+    header = (
+        "URN,LA (code),LA (name),EstablishmentName,TypeOfEstablishment (name),"
+        "EstablishmentStatus (name),Trusts (code),Trusts (name)\n"
+    )
+    rows = [
+        f"{urn},201,City of London,{name},Academy converter,Open,T0001,Test Trust (fixture)\n"
+        for urn, name in ((URN, "School A of the test"), (OTHER_URN, "School B of the test"))
+    ]
+    gias.write_text(header + "".join(rows), encoding="utf-8")
+    from loaders.registry import run_load
+
+    run_load(graph, "schools", str(gias))
+    issued = create_token(graph, "trust", None, "trust office", Actor("cli"), trust="T0001")
+    assert issued.token.trust == "T0001"
+    with TestClient(create_app(neo4j_settings)) as trust:
+        signed = sign_in(trust, issued.secret)
+        assert signed.status_code == 303
+        assert trust.get("/workspace", follow_redirects=False).headers["location"] == (
+            "/trusts/T0001"
+        )
+        for urn in (URN, OTHER_URN):
+            page = trust.get(f"/schools/{urn}/edit")
+            assert page.status_code == 200
+            row = {**A_ROW, "system": f"Tills of {urn}"}
+            posted = trust.post(
+                f"/schools/{urn}/edit/row",
+                data={**row, "csrf": csrf_of(page.text)},
+                follow_redirects=False,
+            )
+            assert posted.status_code == 303
+            saved = trust.post(f"/schools/{urn}/edit/save", data={"csrf": csrf_of(page.text)})
+            assert (saved.status_code == 200 and "v1" in saved.text) or "v2" in saved.text
+        view = trust.get("/trusts/T0001")
+        assert view.status_code == 200
+        schools = view.text.split('id="trust-schools"')[1].split("</table>")[0]
+        assert "School A of the test" in schools and "School B of the test" in schools
+        assert "%" in schools and "no destruction" in schools  # completeness and gaps
+        products = view.text.split('id="trust-products"')[1].split("</table>")[0]
+        assert "School A of the test, School B of the test" in products
+    with pytest.raises(EdflowsError):
+        create_token(graph, "trust", None, "no code", Actor("cli"))
