@@ -21,6 +21,7 @@ from tests.support.workspace import school_token, small_graph
 
 pytestmark = pytest.mark.browser
 URN = "100000"  # the school the office works for (one constant: the demo school may move)
+OTHER_URN = "100001"  # loaded too, so this module shares the integration tests' graph
 Shoot = Callable[[str], None]
 UNLABELLED = """() => Array.from(document.querySelectorAll('input, select, textarea'))
   .filter(el => el.type !== 'hidden' && el.offsetParent !== null)
@@ -32,7 +33,7 @@ UNLABELLED = """() => Array.from(document.querySelectorAll('input, select, texta
 def graph(
     session_db: Database, shared_data: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Database:
-    return small_graph(session_db, shared_data, tmp_path_factory, {URN})
+    return small_graph(session_db, shared_data, tmp_path_factory, {URN, OTHER_URN})
 
 
 @pytest.fixture()

@@ -16,13 +16,18 @@ from loaders.registry import run_load
 from tests.conftest import GRAPH_STATE
 from tests.support.files import csv_subset
 
+LOADED: dict[str, str] = {}  # the schools small_graph last loaded
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
 def small_graph(
     session_db: Database, shared_data: Path, tmp: pytest.TempPathFactory, urns: set[str]
 ) -> Database:
-    """Catalogue, base map, LAs, the schools `urns` from the real spine, suppliers."""
+    """Catalogue, base map, LAs, the schools `urns` from the real spine, suppliers; loaded
+    once for the modules that ask for the same schools (unless a test emptied the database)."""
+    wanted = ",".join(sorted(urns))
+    if LOADED.get("urns") == wanted and not GRAPH_STATE["bundled"] and _loaded(session_db, urns):
+        return session_db
     session_db.wipe()
     GRAPH_STATE["bundled"] = False
     schools = csv_subset(
@@ -34,7 +39,18 @@ def small_graph(
     run_load(session_db, "local-authorities", str(shared_data / "local-authorities"))
     run_load(session_db, "schools", str(schools))
     run_load(session_db, "suppliers", None)
+    LOADED["urns"] = wanted
     return session_db
+
+
+def _loaded(db: Database, urns: set[str]) -> bool:
+    records, _, _ = db.driver.execute_query(
+        "MATCH (s:School) WHERE s.urn IN $urns WITH count(s) AS schools "
+        "MATCH (p:Product) RETURN schools, count(p) AS products",
+        urns=sorted(urns),
+        database_=db.database,
+    )
+    return bool(records) and records[0]["schools"] == len(urns) and records[0]["products"] > 0
 
 
 def school_token(db: Database, urn: str) -> IssuedToken:
