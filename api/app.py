@@ -25,8 +25,10 @@ from api.routers import (
     releases,
     transparency,
     trust,
+    workspace,
 )
 from api.runtime import tune_gc
+from api.sessions import SessionStore, SignInLimit
 from graph.db import Database
 from graph.items import ItemIndexCache
 from graph.settings import Settings, get_settings
@@ -43,6 +45,7 @@ ROUTERS = [
     edit.router,
     trust.router,
     docs.router,
+    workspace.router,
 ]
 
 
@@ -55,6 +58,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.db = Database(settings)
         app.state.items = ItemIndexCache()
         app.state.steps = StepCache()  # reach steps and sources, per graph generation
+        app.state.sessions = SessionStore()  # the school workspace's browser sessions
+        app.state.signin_limit = SignInLimit()
         tune_gc()
         try:
             yield
