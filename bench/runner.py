@@ -375,7 +375,7 @@ class PythonBFS:
     def reach(self, start: str, item: str, max_hops: int = 10) -> dict[str, str]:
         covering = self.index.covering(item)
         item_tier = self.index.tier(item)
-        layers = set(layers_for(start) or [])
+        layers = set(layers_for(start))
         best: dict[str, str] = {}
         for cls_name, floor in self.RANK.items():
             depth = {start: 0}

@@ -2,7 +2,8 @@
 
 A journey asks where an item can go from an organisation (or, for `sources_of`, where the item
 reaching it comes from): the start, the item, whether data derived from the item counts, the
-day the flows must be in force on and the longest path followed. Reach, paths, sources-of and
+day the flows must be in force on, the longest path followed and a school's layer to follow
+too. Reach, paths, sources-of and
 the cut each take a `JourneyQuery` plus their own extra (a target, a type, a limit).
 """
 
@@ -30,3 +31,8 @@ class JourneyQuery(BaseModel):
     include_derived: bool = Field(default=False, description="follow data derived from the item")
     as_of: date | None = Field(default=None, description="only flows in force on this day")
     max_hops: int = Field(default=DEFAULT_HOPS, description="the longest path followed")
+    layer: str | None = Field(
+        default=None,
+        description="a school's own layer to follow too (school:<urn>); national answers "
+        "follow only the national layer and the catalogue (see graph.journeys.layers_for)",
+    )

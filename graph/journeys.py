@@ -26,6 +26,7 @@ from graph.results import (
     ReachResult,
     SourceRef,
     UpstreamResult,
+    figures_from,
 )
 from graph.stepcache import Step, StepKey
 from graph.traversal import (
@@ -39,6 +40,9 @@ from graph.traversal import (
     layered_bfs,
     summarise,
 )
+
+SHARED_LAYERS = ("national", "catalogue")  # followed by every answer; a school's layer is not
+SCHOOL_LAYER = re.compile(r"school:[A-Za-z0-9]{1,12}")
 
 
 class JourneyService:
@@ -63,6 +67,8 @@ class JourneyService:
             found = ActorRef(**rows[0]["actor"])
             self.cache.keep_actor(found)
             return found
+        if key.isdigit():
+            raise NotFoundError("school", key, by="URN")
         raise NotFoundError("organisation", key, self._suggest_actors(key))
 
     def item(self, key: str) -> ItemRef:
@@ -83,7 +89,8 @@ class JourneyService:
     # -- queries --------------------------------------------------------------------------------
 
     def reach(self, q: JourneyQuery, recipient_type: str | None = None) -> ReachResult:
-        """Every organisation the item can reach from `q.origin`, each with one witness path."""
+        """Every organisation the item can reach from `q.origin`, each with one witness path.
+        `q.layer`: a school's own layer to follow too (see `layers_for`)."""
         start, item_ref = self.actor(q.origin), self.item(q.item)
         hops = _check_hops(q.max_hops)
         graph = self._fetch(start.id, q, forward=True)
@@ -149,7 +156,8 @@ class JourneyService:
         )
 
     def sources_of(self, q: JourneyQuery, limit: int = 200) -> UpstreamResult:
-        """Where the item that reaches `q.origin` came from, each origin with one path."""
+        """Where the item that reaches `q.origin` came from, each origin with one path. Only
+        the national layer and the catalogue are followed, and `q.layer` (a school's) if named."""
         end, item_ref = self.actor(q.origin), self.item(q.item)
         hops = _check_hops(q.max_hops)
         graph = self._fetch(end.id, q, forward=False)
@@ -192,8 +200,11 @@ class JourneyService:
 
     def _fetch(self, start: str, q: JourneyQuery, forward: bool) -> FlowGraph:
         """The item-restricted flows within `q.max_hops` of `start`, one step a hop: the flows
-        in effect out of (or into) the frontier (`_step_rows`), of which `classify` keeps those
-        that can carry the item."""
+        in effect out of (or into) the frontier in the SHARED layers (national, catalogue:
+        `_step_rows`, kept in the cache), of which `classify` keeps those that can carry the
+        item. A school's own layer is never in a step nor in the cache: when the answer follows
+        it (it starts at that school, or the query names the layer), its flows are read once
+        per answer (`_layer_steps`) and joined in here."""
         index = self.index()
         covering = frozenset(index.covering(q.item, q.include_derived))
         item_tier = index.tier(q.item)
@@ -201,7 +212,7 @@ class JourneyService:
             "reach_step" if forward else "reach_step_back",
             q.as_of.isoformat() if q.as_of else None,
         )
-        layers = layers_for(start) if forward else None
+        own = self._layer_steps(layers_for(start, q.layer), key[1], forward)
         graph = FlowGraph()
         seen = {start}
         frontier = [start]
@@ -209,11 +220,11 @@ class JourneyService:
             if not frontier:
                 break
             rows_by_node = self._step_rows(key, frontier, forward)
+            if own:
+                rows_by_node = {n: [*rows_by_node[n], *own.get(n, [])] for n in frontier}
             next_frontier = []
             for node in frontier:
                 for src, dst, flow, other_node in rows_by_node[node]:
-                    if layers is not None and flow.get("layer") not in layers:
-                        continue
                     evidence, matched = classify(flow, covering, item_tier)
                     if evidence is None:
                         continue
@@ -248,7 +259,11 @@ class JourneyService:
         name, day = key
         compact = self.cache.compact
         for step in self.db.read_each(
-            name, lambda r: compact(*r.values()), frontier=asked, as_of=day
+            name,
+            lambda r: compact(*r.values()),
+            frontier=asked,
+            as_of=day,
+            layers=list(SHARED_LAYERS),
         ):
             fetched[step[0] if forward else step[1]].append(step)
         self.cache.keep_steps(
@@ -257,6 +272,22 @@ class JourneyService:
         )
         rows_by_node.update(fetched)
         return rows_by_node
+
+    def _layer_steps(
+        self, layers: list[str], day: str | None, forward: bool
+    ) -> dict[str, list[Step]]:
+        """The flows in effect of the school layers among `layers`, by the node a step starts
+        from (its sender forward, its recipient backward). Never cached: few, and one school's."""
+        by_node: dict[str, list[Step]] = {}
+        for layer in layers:
+            if layer in SHARED_LAYERS:
+                continue
+            school = f"school:{layer.removeprefix('school:')}"
+            for row in self.db.read("reach_layer_flows", school=school, layer=layer, as_of=day):
+                other = row["to_node"] if forward else row["from_node"]
+                step: Step = (row["from_id"], row["to_id"], row["flow"], other)
+                by_node.setdefault(step[0] if forward else step[1], []).append(step)
+        return by_node
 
     def _derived_only(self, item: str, include_derived: bool) -> set[str]:
         """Item ids that carry only data derived from the item (shown as such on hops)."""
@@ -321,11 +352,26 @@ class JourneyService:
         return [r["id"] for r in rows]
 
 
-def layers_for(start: str) -> list[str] | None:
-    """From a school: the national layer, the catalogue and that school's own map only."""
+def layers_for(start: str, layer: str | None = None) -> list[str]:
+    """The layers an answer that starts at `start` follows: always the national layer and the
+    catalogue; a school's own layer (its map, its flows) only from that school, or when the
+    caller names it (`layer="school:<urn>"`). National answers never see a school's layer
+    otherwise: one school's edit cannot change what anyone else is told."""
+    layers = list(SHARED_LAYERS)
     if start.startswith("school:"):
-        return ["national", "catalogue", f"school:{start.split(':', 1)[1]}"]
-    return None
+        layers.append(start)  # a school's id is its layer's name: school:<urn>
+    if layer is not None and layer not in layers:
+        layers.append(check_layer(layer))
+    return layers
+
+
+def check_layer(layer: str) -> str:
+    """A layer named by a caller: `national`, `catalogue` or `school:<urn>`."""
+    if layer in SHARED_LAYERS or SCHOOL_LAYER.fullmatch(layer):
+        return layer
+    raise EdflowsError(
+        f"unknown layer {layer!r}: name a school's layer as school:<urn> (e.g. school:100000)"
+    )
 
 
 def _check_hops(max_hops: int) -> int:
@@ -372,6 +418,11 @@ def _hop(edge: Edge, sources: dict[str, SourceRef], derived: set[str]) -> Hop:
         valid_to=f.get("valid_to"),
         outcome=f.get("outcome"),
         conflicts=(f.get("conflicts") or []),
+        disputed_items=(f.get("disputed_items") or []),
+        denied_items=(f.get("denied_items") or []),
+        disputes=json.loads(f["disputes_json"]) if f.get("disputes_json") else [],
+        figures=figures_from(f),
+        record=f"/flows/{edge.flow_id}",
         sources=[sources.get(s) or SourceRef(id=s) for s in (f.get("source_ids") or [])],
     )
 

@@ -20,6 +20,7 @@ from graph.db import Database
 from graph.known_actors import GraphActors
 from graph.loadplan import LoadError, LoadPlan, LoadReport
 from graph.writer import Progress, write_plan
+from loaders.aggregates import plan_aggregates
 from loaders.base_map import plan_base
 from loaders.local_authorities import plan_local_authorities
 from loaders.npd_catalogue import plan_npd_catalogue
@@ -88,6 +89,10 @@ LOADERS: dict[str, Loader] = {
         "a register of NPD releases and shares (CSV; --mapping for other layouts)",
         lambda db, path, options: plan_releases(_given(path), options.mapping),
         ReleasesOptions,
+    ),
+    "aggregates": Loader(
+        "figures the sources state (aggregates.csv), as figure claims on their flows",
+        lambda db, path, _: plan_aggregates(_given(path), set(db.read("list_flow_ids")[0]["ids"])),
     ),
     "suppliers": Loader(
         "the supplier catalogue: curated YAML (default) or products.csv",

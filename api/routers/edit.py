@@ -3,7 +3,6 @@ is one transaction with its audit entry; the pupil-level guard checks every body
 
 from __future__ import annotations
 
-from pathlib import Path as FilePath
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Request
@@ -12,23 +11,18 @@ from pydantic import BaseModel, Field
 
 from api.auth import WRITE_ERRORS, TokenDep, refuse_pupil_data
 from api.deps import DbDep
-from graph.db import Database
+from api.maps import upload_school_map
 from graph.editing import (
     Change,
     FlowIn,
     RetireIn,
     add_flow,
     add_source,
-    check_map_change,
-    replace_school_map,
     retire_flow,
 )
 from graph.errors import InvalidInput
-from graph.known_actors import GraphActors
-from graph.loadplan import LoadReport
 from graph.model import SourceRecord
-from graph.tokens import TokenInfo
-from loaders.school_map import MapRow, plan_school_map
+from loaders.school_map import MapRow
 
 router = APIRouter(tags=["edit"], dependencies=[Depends(refuse_pupil_data)])
 Urn = Annotated[str, Path(pattern=r"^\d{1,8}$", examples=["100000"])]
@@ -105,7 +99,7 @@ async def put_school_map(request: Request, db: DbDep, token: TokenDep, urn: Urn)
     else:
         raise InvalidInput("send the map as application/json or application/yaml")
     body = await request.body()
-    report, entry = await run_in_threadpool(_replace_map, db, token, urn, body, fmt)
+    report, entry = await run_in_threadpool(upload_school_map, db, token, urn, body, fmt)
     return MapLoaded(
         urn=urn,
         audit_id=entry,
@@ -113,16 +107,6 @@ async def put_school_map(request: Request, db: DbDep, token: TokenDep, urn: Urn)
         removed_flows=report.removed_flows,
         notes=report.notes,
     )
-
-
-def _replace_map(
-    db: Database, token: TokenInfo, urn: str, body: bytes, fmt: Literal["yaml", "json"]
-) -> tuple[LoadReport, str]:
-    """Check the token, plan the upload with the school-map loader, write it (graph.editing)."""
-    check_map_change(db, token, urn)
-    actors = GraphActors(db)
-    plan, report, _ = plan_school_map(FilePath(f"upload-{urn}.{fmt}"), urn, actors, body)
-    return replace_school_map(db, token, urn, plan, report)
 
 
 @router.post(

@@ -19,6 +19,17 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     503: {"model": Problem, "description": "the database is not reachable"},
 }
 
+Layer = Annotated[
+    str | None,
+    Query(
+        pattern=r"^school:[A-Za-z0-9]{1,12}$",
+        description="also follow this school's own layer (its map and flows). Without it an "
+        "answer follows the national layer and the catalogue only, plus the origin's own "
+        "layer when the origin is a school",
+        examples=["school:100000"],
+    ),
+]
+
 
 @router.get(
     "/reach",
@@ -35,10 +46,11 @@ def reach(
             max_length=40, description="only organisations of this type", examples=["commercial"]
         ),
     ] = None,
+    layer: Layer = None,
 ) -> ModelJSON:
     """Every organisation the item can reach from `from`, following only flows that carry it,
     each with ONE shortest witness path and its evidence class, plus a summary."""
-    return ModelJSON(journeys.reach(q, recipient_type))
+    return ModelJSON(journeys.reach(q.model_copy(update={"layer": layer}), recipient_type))
 
 
 @router.get(
@@ -66,10 +78,12 @@ def sources_of(
     journeys: JourneysDep,
     q: UpstreamQueryDep,
     limit: Annotated[int, Query(ge=1, le=2000, description="most origins listed")] = 200,
+    layer: Layer = None,
 ) -> ModelJSON:
     """Every organisation from which the item can reach `org` (nearest first), each with one
-    path; `total` counts them all."""
-    return ModelJSON(journeys.sources_of(q, limit))
+    path; `total` counts them all. Schools' own layers are not followed unless `layer` names
+    one."""
+    return ModelJSON(journeys.sources_of(q.model_copy(update={"layer": layer}), limit))
 
 
 @router.get(
