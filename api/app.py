@@ -12,8 +12,10 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import problems
+from api.html_errors import HtmlErrors
 from api.limits import BodySizeLimit
 from api.routers import (
+    docs,
     edit,
     explore,
     flows,
@@ -23,8 +25,10 @@ from api.routers import (
     releases,
     transparency,
     trust,
+    workspace,
 )
 from api.runtime import tune_gc
+from api.sessions import SessionStore, SignInLimit
 from graph.db import Database
 from graph.items import ItemIndexCache
 from graph.settings import Settings, get_settings
@@ -40,6 +44,8 @@ ROUTERS = [
     transparency.router,
     edit.router,
     trust.router,
+    docs.router,
+    workspace.router,
 ]
 
 
@@ -52,6 +58,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.db = Database(settings)
         app.state.items = ItemIndexCache()
         app.state.steps = StepCache()  # reach steps and sources, per graph generation
+        app.state.sessions = SessionStore()  # the school workspace's browser sessions
+        app.state.signin_limit = SignInLimit()
         tune_gc()
         try:
             yield
@@ -68,9 +76,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ),
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # served by api/routers/docs.py from the app's own files
+        redoc_url=None,
     )
     problems.install(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(HtmlErrors)  # a browser gets its errors as a page, not JSON
     for router in ROUTERS:
         app.include_router(router)
     return app

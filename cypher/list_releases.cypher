@@ -2,8 +2,10 @@
 // of them ($offset, $limit) in full, and for every match only what the counts need (year,
 // tier, recipient type, outcome): a national register is 3,000 releases, a page is 50.
 // Also the figures the sources state about whole datasets (aggregates.csv).
+// Only flows of $layers (the national layer and the catalogue: never a school's own layer).
 MATCH (d:Dataset)-[f:FLOW]->(r:Actor)
 WHERE f.kind IN ['npd_release', 'data_share', 'access']
+  AND coalesce(f.layer, 'national') IN $layers
   AND ($recipient_type IS NULL OR coalesce(r.org_type, f.recipient_type) = $recipient_type)
   AND ($tier IS NULL OR f.tier = $tier)
   AND ($year IS NULL OR f.year = $year OR (f.year IS NULL AND f.valid_from STARTS WITH toString($year)))

@@ -2,7 +2,7 @@
 // fields as reach_step.cypher; the evidence class is decided by graph/traversal.py, `classify`).
 UNWIND $frontier AS to_id
 MATCH (a:Actor)-[f:FLOW]->(b:Actor {id: to_id})
-WHERE f.in_effect
+WHERE f.in_effect AND coalesce(f.layer, 'national') IN $layers
   AND ($as_of IS NULL OR (
         (f.valid_from_day IS NULL OR f.valid_from_day <= date($as_of)) AND
         (f.valid_to_day IS NULL OR f.valid_to_day >= date($as_of))))

@@ -15,7 +15,8 @@ from pydantic import BaseModel, Field
 from graph.db import Database
 from graph.errors import EdflowsError, NotFoundError
 from graph.items import ItemIndexCache
-from graph.journeys import JourneyService, _layers_for, _lucene_escape
+from graph.journeys import SHARED_LAYERS, JourneyService, _lucene_escape, layers_for
+from graph.names import NameService
 from graph.results import (
     ActorRef,
     FigureRef,
@@ -67,6 +68,9 @@ class FlowSummary(BaseModel):
     valid_to: str | None = None
     outcome: str | None = None
     purpose_text: str | None = None
+    purposes: list[str] = Field(default_factory=list)
+    lawful_basis: str | None = None
+    retention: str | None = None
     conflicts: list[str] = Field(default_factory=list)
     source_ids: list[str] = Field(default_factory=list)
 
@@ -154,6 +158,7 @@ class ExploreService:
     ) -> None:
         self.db = db
         self.journeys = JourneyService(db, items, steps)
+        self.names = NameService(db, self.journeys)
 
     def subgraph(self, root: str, depth: int = 1, limit: int = SUBGRAPH_LIMIT) -> Subgraph:
         """Nodes and flows within `depth` flows out of `root` (a URN or id), capped."""
@@ -183,7 +188,7 @@ class ExploreService:
             if not frontier:
                 break
             rows = self.db.read(
-                "subgraph_step", frontier=frontier, limit=limit + 1, layers=_layers_for(start.id)
+                "subgraph_step", frontier=frontier, limit=limit + 1, layers=layers_for(start.id)
             )
             if len(rows) > limit:
                 rows, truncated = rows[:limit], True
@@ -324,7 +329,7 @@ class ExploreService:
 
     def actor_detail(self, key: str, limit: int = 200) -> ActorDetail:
         ref = self.journeys.actor(key)
-        row = self.db.read("get_actor_detail", id=ref.id, limit=limit)[0]
+        row = self.db.read("get_actor_detail", id=ref.id, limit=limit, layers=layers_for(ref.id))[0]
         raw = dict(row["actor"])
         evidence = [json.loads(e) for e in raw.pop("evidence", [])]
         source_ids = raw.get("source_ids", [])
@@ -384,6 +389,7 @@ class ExploreService:
             outcome=outcome,
             offset=offset,
             limit=limit,
+            layers=list(SHARED_LAYERS),
         )[0]
         facets = row["facets"]  # [year, tier, recipient type, outcome] of every match
         return ReleasePage(
@@ -399,7 +405,7 @@ class ExploreService:
         )
 
     def stats(self) -> Stats:
-        row = self.db.read("stats")[0]
+        row = self.db.read("stats", layers=list(SHARED_LAYERS))[0]
         return Stats(
             actors={a["kind"] or "?": a["n"] for a in row["actors"]},
             flows={f["kind"] or "?": f["n"] for f in row["flows"]},
@@ -446,6 +452,9 @@ def _flow(f: dict[str, Any], direction: str) -> FlowSummary:
         valid_to=f.get("valid_to"),
         outcome=f.get("outcome"),
         purpose_text=f.get("purpose_text"),
+        purposes=f.get("purposes") or [],
+        lawful_basis=f.get("lawful_basis"),
+        retention=f.get("retention"),
         conflicts=f.get("conflicts") or [],
         source_ids=f.get("source_ids") or [],
     )

@@ -4,7 +4,7 @@ HTML or PDF.
 Both versions are written from the same `Notice` (graph.transparency) into a small list of
 blocks (headings, paragraphs, lists), then serialised; so the three formats say the same thing.
 The child's version uses short sentences and everyday words (its readability is measured with
-`graph.readability` in the tests); the parent's gives every fact the graph holds. Neither
+`web.documents.readability` in the tests); the parent's gives every fact the graph holds. Neither
 states anything the graph does not hold: a missing fact is said to be missing.
 """
 
