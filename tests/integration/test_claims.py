@@ -246,3 +246,16 @@ def test_loading_the_figures_twice_changes_nothing(loaded: Database, shared_data
     run_load(loaded, "base", None)
     police = snapshot(loaded)[0]["flow:npd-to-police"]
     assert police["figures_json"] == before["flow:npd-to-police"]["figures_json"]
+
+
+def test_the_release_report_states_the_figures_with_their_corrections(bundled: Database) -> None:
+    from graph.release_report import build_release_report
+    from web.documents.release_report import report_markdown
+
+    report = build_release_report(bundled)
+    by_value = {(f.flow_id, f.figure.value): f for f in report.figures}
+    assert by_value[("flow:npd-to-home-office", "6,883")].figure.period == "2015-07 to 2022-09"
+    assert by_value[("flow:npd-to-police", "31")].figure.superseded_by == "hcws272-police"
+    text = report_markdown(report)
+    assert "| 62 | 2012-04 to 2016-10 | parliament-hcws272 |" in text
+    assert "31 (superseded by hcws272-police)" in text
