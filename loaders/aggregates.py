@@ -103,6 +103,12 @@ def plan_aggregates(
             lines[(target.flow, target.id)] = target_lines[(what, target.period)]
         else:
             on_actors[(target.actor if target and target.actor else default_actor)].append(claim)
+    used = {(c.id, owner) for owner, cs in [*on_flows.items(), *on_actors.items()] for c in cs}
+    unused = [t.id for t in targets.values() if (t.id, t.flow or t.actor) not in used]
+    if unused:
+        report.notes.append(
+            f"{len(unused)} entr(ies) of {mapping_path.name} matched no row: {', '.join(unused)}"
+        )
     missing = sorted(set(on_flows) - flow_ids)
     if missing:
         raise LoadError(
