@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -42,9 +43,10 @@ class FigureTarget(Record):
 
 
 def plan_aggregates(
-    path: Path, flow_ids: set[str], mapping_path: Path | None = None
+    path: Path, flow_ids: Callable[[], set[str]], mapping_path: Path | None = None
 ) -> tuple[LoadPlan, LoadReport]:
-    """The figure claims of every row, by flow (which must be in the graph) and by dataset."""
+    """The figure claims of every row, by flow (which must be in the graph: `flow_ids` is
+    asked only once the whole file is valid) and by dataset."""
     mapping_path = mapping_path or curated_path("figures.yaml")
     default_actor, targets, target_lines = _read_mapping(mapping_path)
     header, rows = read_table(path)
@@ -109,7 +111,7 @@ def plan_aggregates(
         report.notes.append(
             f"{len(unused)} entr(ies) of {mapping_path.name} matched no row: {', '.join(unused)}"
         )
-    missing = sorted(set(on_flows) - flow_ids)
+    missing = sorted(set(on_flows) - flow_ids())
     if missing:
         raise LoadError(
             mapping_path,

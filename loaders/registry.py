@@ -66,7 +66,7 @@ def _plan(
     db: Database, name: str, path: Path | None, **options: Any
 ) -> tuple[LoadPlan, LoadReport]:
     if name == "base":
-        return plan_base(path, db.read("list_schools_for_templates"))
+        return plan_base(path, lambda: db.read("list_schools_for_templates"))
     if name == "suppliers":
         return plan_suppliers(path)
     if path is None:
@@ -82,7 +82,7 @@ def _plan(
         plan, report, _ = plan_school_map(path, options.get("urn"), known)
         return plan, report
     if name == "aggregates":
-        return plan_aggregates(path, set(db.read("list_flow_ids")[0]["ids"]))
+        return plan_aggregates(path, lambda: set(db.read("list_flow_ids")[0]["ids"]))
     if name == "school-maps":
         return plan_school_maps(path, set(db.read("list_actor_ids")[0]["ids"]))
     mapping = options.get("mapping")
