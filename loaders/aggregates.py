@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -44,9 +45,10 @@ class FigureTarget(Record):
 
 
 def plan_aggregates(
-    path: Path, flow_ids: set[str], mapping_path: Path | None = None
+    path: Path, flow_ids: Callable[[], set[str]], mapping_path: Path | None = None
 ) -> tuple[LoadPlan, LoadReport]:
-    """The figure claims of every row, by flow (which must be in the graph) and by dataset."""
+    """The figure claims of every row, by flow (which must be in the graph: `flow_ids` is
+    asked only once the whole file is valid) and by dataset."""
     mapping_path = mapping_path or curated_path("figures.yaml")
     default_actor, targets, target_lines = _read_mapping(mapping_path)
     header, rows = read_table(path)
@@ -105,7 +107,13 @@ def plan_aggregates(
             lines[(target.flow, target.id)] = target_lines[(what, target.period)]
         else:
             on_actors[(target.actor if target and target.actor else default_actor)].append(claim)
-    missing = sorted(set(on_flows) - flow_ids)
+    used = {(c.id, owner) for owner, cs in [*on_flows.items(), *on_actors.items()] for c in cs}
+    unused = [t.id for t in targets.values() if (t.id, t.flow or t.actor) not in used]
+    if unused:
+        report.notes.append(
+            f"{len(unused)} entr(ies) of {mapping_path.name} matched no row: {', '.join(unused)}"
+        )
+    missing = sorted(set(on_flows) - flow_ids())
     if missing:
         raise LoadError(
             mapping_path,

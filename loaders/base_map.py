@@ -9,6 +9,7 @@ schools and authorities already in the graph.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -121,10 +122,14 @@ def read_base(path: Path | None = None) -> BaseMap:
 
 
 def plan_base(
-    path: Path | None, existing_schools: list[dict[str, Any]]
+    path: Path | None,
+    existing_schools: list[dict[str, Any]] | Callable[[], list[dict[str, Any]]],
 ) -> tuple[LoadPlan, LoadReport]:
-    """The base map plus its templates applied to the schools and LAs already in the graph."""
+    """The base map plus its templates applied to the schools and LAs already in the graph
+    (given, or asked for once the file is valid: bad input never waits on the graph)."""
     base = read_base(path)
+    if callable(existing_schools):
+        existing_schools = existing_schools()
     report = LoadReport("base", base.path)
     report.rows_read = len(base.actors) + len(base.flows)
     plan = base.plan()

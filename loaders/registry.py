@@ -70,7 +70,7 @@ def _school_map(db: Database, path: Path | None, options: SchoolMapOptions) -> A
 LOADERS: dict[str, Loader] = {
     "base": Loader(
         "the curated national map (loaders/curated/base.yaml; PATH optional)",
-        lambda db, path, _: plan_base(path, db.read("list_schools_for_templates")),
+        lambda db, path, _: plan_base(path, lambda: db.read("list_schools_for_templates")),
         needs_path=False,
     ),
     "local-authorities": Loader(
@@ -92,7 +92,9 @@ LOADERS: dict[str, Loader] = {
     ),
     "aggregates": Loader(
         "figures the sources state (aggregates.csv), as figure claims on their flows",
-        lambda db, path, _: plan_aggregates(_given(path), set(db.read("list_flow_ids")[0]["ids"])),
+        lambda db, path, _: plan_aggregates(
+            _given(path), lambda: set(db.read("list_flow_ids")[0]["ids"])
+        ),
     ),
     "suppliers": Loader(
         "the supplier catalogue: curated YAML (default) or products.csv",

@@ -38,6 +38,7 @@ EVENT_KINDS = (
 OUTCOMES = ("released", "approved", "refused", "withdrawn", "requested")
 _GRANTED = {"released", "approved"}
 _NOT_GRANTED = {"refused", "withdrawn"}
+_ASKED = {"requested", "refused", "withdrawn"}
 
 
 class ClaimError(ValueError):
@@ -233,8 +234,11 @@ def settle(claims: list[Claim]) -> Settled:
         for target in claim.corrects:
             out.superseded_by[target] = str(claim.id)
     live = [c for c in claims if c.id not in out.superseded_by]
+    # a claim about what was only asked for (or refused) does not set what the flow carries
+    # while other claims say what happened; it still counts where sources disagree
+    asserting = [c for c in live if c.outcome not in _ASKED] or live
     stated: list[str] = []
-    for claim in live:
+    for claim in asserting:
         stated += [i for i in claim.items if i not in stated]
     out.items = stated or None
     out.denied = sorted({d for c in live for d in c.denies})
@@ -251,11 +255,11 @@ def settle(claims: list[Claim]) -> Settled:
         out.disputed = list(stated)
     if len({c.storage_country for c in live if c.storage_country}) > 1:
         conflicts.add("storage_country")
-    tiers = sorted({c.tier for c in live if c.tier is not None})
+    tiers = sorted({c.tier for c in asserting if c.tier is not None})
     if tiers:
         out.tier = tiers[0]  # the most sensitive stated: tier 1 is the most
-        if len(tiers) > 1:
-            conflicts.add("tier")
+    if len({c.tier for c in live if c.tier is not None}) > 1:
+        conflicts.add("tier")
     starts = [c.valid_from for c in live if c.valid_from]
     ends = [c.valid_to for c in live if c.valid_to]
     if starts or ends:

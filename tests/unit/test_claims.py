@@ -117,3 +117,13 @@ def test_figures_show_their_source_period_and_what_superseded_them() -> None:
     assert "superseded_by" not in rows["62"] and rows["62"]["period"] == "2012"
     with pytest.raises(ValidationError):
         flow([{"source": "a", "figures": [{"what": "pupils", "value": "3"}]}])  # no period
+
+
+def test_what_was_only_asked_for_does_not_set_the_flows_tier_but_shows_as_a_conflict() -> None:
+    f = flow(
+        [
+            {"source": "form", "tier": 1, "outcome": "requested"},
+            {"source": "email", "tier": 2, "outcome": "approved"},
+        ]
+    )
+    assert f.tier == 2 and f.conflicts == ["tier"] and f.props["outcome"] == "approved"

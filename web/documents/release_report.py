@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from graph.release_report import ReleaseReport
+from graph.release_report import ReleaseReport, ReportFigure
 from graph.results import SourceRef
 
 
@@ -55,6 +55,9 @@ def report_markdown(report: ReleaseReport) -> str:
             f"{', '.join(map(str, s.tiers)) or 'not stated'} | "
             f"{_md(', '.join(s.special_items)) or 'none listed'} |"
         )
+    lines += ["", FIGURES_TITLE, ""]
+    lines += ["| release | what | value | period | source |", "|---|---|---|---|---|"]
+    lines += [f"| {' | '.join(_md(x) for x in _figure_cells(f))} |" for f in report.figures]
     lines += ["", "## Chains beyond the first recipient", ""]
     for c in report.chains:
         lines.append(f"- {_md(_chain(c))}")
@@ -89,6 +92,14 @@ def report_html(report: ReleaseReport) -> str:
         "<table><tr><th>recipient</th><th>type</th><th>releases</th><th>years</th>"
         f"<th>tiers</th><th>special category items</th></tr>{rows}</table>"
     )
+    cells = "".join(
+        "<tr>" + "".join(f"<td>{e(x)}</td>" for x in _figure_cells(f)) + "</tr>"
+        for f in report.figures
+    )
+    body.append(
+        f"<h2>{e(FIGURES_TITLE.removeprefix('## '))}</h2><table><tr><th>release</th>"
+        f"<th>what</th><th>value</th><th>period</th><th>source</th></tr>{cells}</table>"
+    )
     body.append("<h2>Chains beyond the first recipient</h2>")
     chains = "".join(f"<li>{e(_chain(c))}</li>" for c in report.chains)
     body.append(f"<ul>{chains}</ul>" if chains else "<p>The graph holds no such flows.</p>")
@@ -105,6 +116,15 @@ def report_html(report: ReleaseReport) -> str:
         + "\n".join(body)
         + "\n</body></html>\n"
     )
+
+
+FIGURES_TITLE = "## Figures the sources state (a corrected figure is shown beside its correction)"
+
+
+def _figure_cells(f: ReportFigure) -> list[str]:
+    g = f.figure
+    value = g.value + (f" (superseded by {g.superseded_by})" if g.superseded_by else "")
+    return [f.recipient or "all releases", g.what, value, g.period, g.source]
 
 
 def _tables(report: ReleaseReport) -> list[tuple[str, dict[str, int]]]:
