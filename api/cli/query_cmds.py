@@ -31,9 +31,15 @@ def register(subparsers: Any) -> None:
         p.add_argument("--max-hops", type=int, default=10)
         p.add_argument("--json", action="store_true", help="print the API's JSON")
 
+    def layer(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--layer", help="also follow this school's own layer (school:<urn>), as the API's layer"
+        )
+
     reach = subparsers.add_parser("reach", help="where can an item go from an organisation?")
     common(reach)
     reach.add_argument("--recipient-type", help="only organisations of this type")
+    layer(reach)
     reach.set_defaults(handler=reach_cmd)
 
     paths = subparsers.add_parser("paths", help="how does an item get from A to B?")
@@ -44,6 +50,7 @@ def register(subparsers: Any) -> None:
     upstream = subparsers.add_parser("sources-of", help="where does an item reaching B come from?")
     upstream.add_argument("--org", required=True)
     common(upstream, origin=False)
+    layer(upstream)
     upstream.set_defaults(handler=sources_of_cmd)
 
     cut = subparsers.add_parser("cut", help="the fewest flows to stop to keep an item from B")
@@ -66,6 +73,7 @@ def reach_cmd(args: argparse.Namespace) -> int:
             args.as_of,
             args.max_hops,
             args.recipient_type,
+            args.layer,
         )
     if _json(args, result):
         return 0
@@ -97,7 +105,7 @@ def paths_cmd(args: argparse.Namespace) -> int:
 def sources_of_cmd(args: argparse.Namespace) -> int:
     with Database(get_settings()) as db:
         result = JourneyService(db).sources_of(
-            args.org, args.item, args.include_derived, args.as_of, args.max_hops
+            args.org, args.item, args.include_derived, args.as_of, args.max_hops, layer=args.layer
         )
     if _json(args, result):
         return 0
