@@ -11,7 +11,14 @@ from typing import Any
 
 from graph.db import Database
 from graph.errors import EdflowsError
-from graph.export import export_graph, import_graph, write_csv, write_graphml, write_json
+from graph.export import (
+    export_graph,
+    import_graph,
+    national_layers,
+    write_csv,
+    write_graphml,
+    write_json,
+)
 from graph.notice_render import notice_blocks, to_html, to_markdown, to_pdf
 from graph.release_report import build_release_report, report_html, report_markdown
 from graph.settings import get_settings
@@ -36,6 +43,12 @@ def register(subparsers: Any) -> None:
     export.add_argument("--format", choices=["json", "graphml", "csv"], default="json")
     export.add_argument("--root", help="an id or URN: export only the subgraph from it")
     export.add_argument("--depth", type=int, default=2, help="flows followed from --root")
+    export.add_argument(
+        "--national",
+        action="store_true",
+        help="only the national layer and the catalogue: no school's own layer (its map)",
+    )
+    export.add_argument("--layer", help="with --national: also this school's layer, school:<urn>")
     export.add_argument(
         "-o", "--output", required=True, help="file to write (csv: a folder for two files)"
     )
@@ -69,7 +82,10 @@ def report_cmd(args: argparse.Namespace) -> int:
 
 def export_cmd(args: argparse.Namespace) -> int:
     with Database(get_settings()) as db:
-        data = export_graph(db, args.root, args.depth)
+        layers = national_layers(args.layer) if args.national else None
+        if args.layer and not args.national:
+            raise EdflowsError("--layer adds a school's layer to a --national export")
+        data = export_graph(db, args.root, args.depth, layers)
     path = Path(args.output)
     if args.format == "json":
         write_json(data, path)
