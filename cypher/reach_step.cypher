@@ -13,5 +13,6 @@ WHERE f.in_effect AND coalesce(f.layer, 'national') IN $layers
 RETURN a.id AS from_id, b.id AS to_id,
        f{.id, .layer, .kind, .items, .subjects, .purposes, .purpose_text, .lawful_basis,
          .art9_condition, .retention, .retention_indefinite, .storage_country, .tier,
-         .valid_from, .valid_to, .outcome, .conflicts, .source_ids} AS flow,
+         .valid_from, .valid_to, .outcome, .conflicts, .source_ids, .disputed_items,
+         .denied_items, .disputes_json, .figures_json, .own_figures_json} AS flow,
        b{.id, .name, .kind, .org_type} AS node

@@ -25,6 +25,7 @@ from graph.results import (
     ReachResult,
     SourceRef,
     UpstreamResult,
+    figures_from,
 )
 from graph.stepcache import Step, StepCache, StepKey
 from graph.traversal import (
@@ -72,6 +73,8 @@ class JourneyService:
             if cached and self.steps:
                 self.steps.keep_actor(self.generation, found)
             return found
+        if key.isdigit():
+            raise NotFoundError("school", key, by="URN")
         raise NotFoundError("organisation", key, self._suggest_actors(key))
 
     def item(self, key: str) -> ItemRef:
@@ -472,6 +475,11 @@ def _hop(edge: Edge, sources: dict[str, SourceRef], derived: set[str]) -> Hop:
         valid_to=f.get("valid_to"),
         outcome=f.get("outcome"),
         conflicts=(f.get("conflicts") or []),
+        disputed_items=(f.get("disputed_items") or []),
+        denied_items=(f.get("denied_items") or []),
+        disputes=json.loads(f["disputes_json"]) if f.get("disputes_json") else [],
+        figures=figures_from(f),
+        record=f"/flows/{edge.flow_id}",
         sources=[sources.get(s) or SourceRef(id=s) for s in (f.get("source_ids") or [])],
     )
 
