@@ -22,7 +22,7 @@ from graph.audit import CLI
 from graph.db import Database
 from graph.errors import EdflowsError
 from graph.identifiers import KEY_LABELS, check_labels, check_rel_type
-from graph.journeys import JourneyService, layers_for
+from graph.journeys import SHARED_LAYERS, JourneyService, check_layer, layers_for
 from graph.queries import query
 
 FORMAT = "edflows-graph"
@@ -32,10 +32,15 @@ IMPORT_SUMMARY = "import: after counts the nodes and relationships restored from
 BATCH = 5000
 
 
-def export_graph(db: Database, root: str | None = None, depth: int = 2) -> dict[str, Any]:
-    """The whole graph, or the subgraph `depth` flows out of `root`, as a JSON-ready dict."""
+def export_graph(
+    db: Database, root: str | None = None, depth: int = 2, layers: list[str] | None = None
+) -> dict[str, Any]:
+    """The whole graph, or the subgraph `depth` flows out of `root`, as a JSON-ready dict.
+
+    The whole graph is every layer (a backup that `import_graph` restores exactly); `layers`
+    keeps only the flows of those layers (`national_layers()`: the national export, without
+    any school's own layer). A subgraph follows the layers its root's answers follow."""
     ids: list[str] | None = None
-    layers: list[str] | None = None
     if root:
         ids, layers = _subgraph_ids(db, root, depth)
     nodes = [
@@ -182,10 +187,19 @@ def decode(value: Any) -> Any:
     return value
 
 
+def national_layers(layer: str | None = None) -> list[str]:
+    """The layers of a national export: the national layer, the catalogue, and `layer` (a
+    school's, `school:<urn>`) when the caller names one."""
+    layers = list(SHARED_LAYERS)
+    if layer is not None and layer not in layers:
+        layers.append(check_layer(layer))
+    return layers
+
+
 # -- helpers ------------------------------------------------------------------------------------
 
 
-def _subgraph_ids(db: Database, root: str, depth: int) -> tuple[list[str], list[str] | None]:
+def _subgraph_ids(db: Database, root: str, depth: int) -> tuple[list[str], list[str]]:
     if not 1 <= depth <= 6:
         raise EdflowsError("depth must be between 1 and 6")
     start = JourneyService(db).actor(root)

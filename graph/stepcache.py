@@ -10,9 +10,11 @@ graph/traversal.py `classify`); sources and organisations by id; and the hops bu
 
 It is never stale: it is a part of the app's one cache (graph/cache.py), which reads the
 graph's generation (graph/generation.py) once per request; a new generation empties it. It is
-bounded (rows and sources); when full, the least recently used step query goes first. Schools'
-flows out (their own maps) are not kept: each starts only its own journeys, and there are
-26,000 of them.
+bounded (rows and sources); when full, the least recently used step query goes first. Only the
+shared layers (national, catalogue) are ever in a step: a school's own layer is read apart for
+the answers that follow it (graph/journeys.py), so the cache cannot carry one school's flows
+into another answer. Schools' steps out (their census returns) are not kept either: each starts
+only its own journeys, and there are 26,000 of them.
 """
 
 from __future__ import annotations

@@ -32,9 +32,15 @@ def register(subparsers: Any) -> None:
         p.add_argument("--max-hops", type=int, default=DEFAULT_HOPS)
         p.add_argument("--json", action="store_true", help="print the API's JSON")
 
+    def layer(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--layer", help="also follow this school's own layer (school:<urn>), as the API's layer"
+        )
+
     reach = subparsers.add_parser("reach", help="where can an item go from an organisation?")
     common(reach)
     reach.add_argument("--recipient-type", help="only organisations of this type")
+    layer(reach)
     reach.set_defaults(handler=reach_cmd)
 
     paths = subparsers.add_parser("paths", help="how does an item get from A to B?")
@@ -45,6 +51,7 @@ def register(subparsers: Any) -> None:
     upstream = subparsers.add_parser("sources-of", help="where does an item reaching B come from?")
     upstream.add_argument("--org", required=True)
     common(upstream, origin=False)
+    layer(upstream)
     upstream.set_defaults(handler=sources_of_cmd)
 
     cut = subparsers.add_parser("cut", help="the fewest flows to stop to keep an item from B")
@@ -115,6 +122,7 @@ def _query(args: argparse.Namespace, origin: str) -> JourneyQuery:
         include_derived=args.include_derived,
         as_of=args.as_of,
         max_hops=args.max_hops,
+        layer=getattr(args, "layer", None),
     )
 
 

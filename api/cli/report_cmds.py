@@ -12,7 +12,7 @@ from typing import Any
 from graph.cache import GraphCache
 from graph.db import Database
 from graph.errors import EdflowsError
-from graph.export import export_graph, import_graph
+from graph.export import export_graph, import_graph, national_layers
 from graph.release_report import build_release_report
 from graph.settings import get_settings
 from graph.transparency import TransparencyService
@@ -39,6 +39,12 @@ def register(subparsers: Any) -> None:
     export.add_argument("--format", choices=["json", "graphml", "csv"], default="json")
     export.add_argument("--root", help="an id or URN: export only the subgraph from it")
     export.add_argument("--depth", type=int, default=2, help="flows followed from --root")
+    export.add_argument(
+        "--national",
+        action="store_true",
+        help="only the national layer and the catalogue: no school's own layer (its map)",
+    )
+    export.add_argument("--layer", help="with --national: also this school's layer, school:<urn>")
     export.add_argument(
         "-o", "--output", required=True, help="file to write (csv: a folder for two files)"
     )
@@ -81,7 +87,10 @@ def report_cmd(args: argparse.Namespace) -> int:
 
 def export_cmd(args: argparse.Namespace) -> int:
     with Database(get_settings()) as db:
-        data = export_graph(db, args.root, args.depth)
+        layers = national_layers(args.layer) if args.national else None
+        if args.layer and not args.national:
+            raise EdflowsError("--layer adds a school's layer to a --national export")
+        data = export_graph(db, args.root, args.depth, layers)
     path = Path(args.output)
     if args.format == "json":
         write_json(data, path)

@@ -22,7 +22,11 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from graph.audit import Actor
+from graph.cache import GraphCache
 from graph.db import Database
+from graph.export import export_graph, national_layers
+from graph.journey_query import JourneyQuery
+from graph.journeys import JourneyService
 from graph.settings import Settings
 from graph.tokens import create_token
 from loaders.curated_files import curated_path
@@ -223,6 +227,45 @@ def test_a_schools_own_layer_is_followed_only_from_that_school_or_when_named(
     # nor the record of the school's system
     sims = client.get("/orgs/product:sims").json()
     assert onward["id"] not in {f["id"] for f in sims["flows_out"]}
+
+
+def test_the_step_cache_and_the_national_export_never_hold_a_schools_layer(
+    graph: Database, client: TestClient
+) -> None:
+    """After journeys from school A (its own layer followed), the app's shared StepCache holds
+    no flow of any school's layer; a national export has none either, unless it names one."""
+    school = token(graph, "school", URN_A)
+    onward = a_flow("flow:layers-cache-sims-to-telegraph", "product:sims", TELEGRAPH, URN_A)
+    assert client.post("/flows", headers=school, json=onward).status_code == 201
+    app_cache = GraphCache()
+    cache = app_cache.steps
+    journeys = JourneyService(graph, app_cache.sync(graph))
+    own = journeys.reach(JourneyQuery(origin=URN_A, item=POSTCODE))
+    telegraph = next(r for r in own.reached if r.actor.id == TELEGRAPH)
+    assert telegraph.path[-1].flow_id.startswith("flow:layers-")  # an onward flow of A's layer
+    journeys.sources_of(JourneyQuery(origin=TELEGRAPH, item=POSTCODE, layer=SCHOOL_A))
+    journeys.reach(JourneyQuery(origin="product:sims", item=POSTCODE))
+    assert cache.stats()["flows"] > 0
+    cached_layers = {flow.get("layer") for flow in cache._flows.values()}
+    assert cached_layers <= {"national", "catalogue"}, cached_layers
+    # the same journeys again, from the cache: a national origin still does not see A's layer
+    national = journeys.reach(JourneyQuery(origin="product:sims", item=POSTCODE)).reached
+    assert not any(h.flow_id.startswith("flow:layers-") for r in national for h in r.path)
+    assert (
+        journeys.reach(JourneyQuery(origin=URN_A, item=POSTCODE)).model_dump() == own.model_dump()
+    )
+
+    def flow_ids(data: dict[str, Any]) -> set[str]:
+        return {r["properties"].get("id") for r in data["relationships"] if r["type"] == "FLOW"}
+
+    national_only = flow_ids(export_graph(graph, layers=national_layers()))
+    assert onward["id"] not in national_only
+    assert not any(f.startswith(f"flow:school-{URN_A}:") for f in national_only)
+    named = flow_ids(export_graph(graph, layers=national_layers(SCHOOL_A)))
+    assert onward["id"] in named and national_only < named
+    assert onward["id"] in flow_ids(export_graph(graph))  # the whole graph: a backup
+    subgraph = flow_ids(export_graph(graph, root="product:sims", depth=1))
+    assert onward["id"] not in subgraph
 
 
 ROLES = ["none", "admin", "school", "editor"]
