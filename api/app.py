@@ -12,9 +12,23 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import problems
+from api.html_errors import HtmlErrors
 from api.limits import BodySizeLimit
-from api.routers import edit, explore, health, journeys, pages, releases, transparency, trust
+from api.routers import (
+    docs,
+    edit,
+    explore,
+    flows,
+    health,
+    journeys,
+    pages,
+    releases,
+    transparency,
+    trust,
+    workspace,
+)
 from api.runtime import tune_gc
+from api.sessions import SessionStore, SignInLimit
 from graph.db import Database
 from graph.items import ItemIndexCache
 from graph.settings import Settings, get_settings
@@ -25,10 +39,13 @@ ROUTERS = [
     journeys.router,
     explore.router,
     releases.router,
+    flows.router,
     pages.router,
     transparency.router,
     edit.router,
     trust.router,
+    docs.router,
+    workspace.router,
 ]
 
 
@@ -41,6 +58,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.db = Database(settings)
         app.state.items = ItemIndexCache()
         app.state.steps = StepCache()  # reach steps and sources, per graph generation
+        app.state.sessions = SessionStore()  # the school workspace's browser sessions
+        app.state.signin_limit = SignInLimit()
         tune_gc()
         try:
             yield
@@ -57,9 +76,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ),
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # served by api/routers/docs.py from the app's own files
+        redoc_url=None,
     )
     problems.install(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(HtmlErrors)  # a browser gets its errors as a page, not JSON
     for router in ROUTERS:
         app.include_router(router)
     return app

@@ -25,7 +25,15 @@ from graph.audit import Actor
 from graph.db import Database
 from graph.errors import EdflowsError
 from graph.identifiers import ACTOR_LINK_TYPES, ITEM_LINK_TYPES, check_label, check_rel_type
-from graph.model import ActorRecord, FlowRecord, ItemRecord, SourceRecord, first_day, last_day
+from graph.model import (
+    ActorRecord,
+    FlowRecord,
+    ItemRecord,
+    SourceRecord,
+    disputes_of,
+    first_day,
+    last_day,
+)
 from graph.queries import query
 
 if TYPE_CHECKING:
@@ -344,9 +352,26 @@ def flow_row(flow: FlowRecord, origin: str) -> dict[str, Any]:
     """The row merge_flows.cypher writes for `flow` (loaders may build copies of it: see
     LoadPlan.flow_rows)."""
     props = flow.model_dump(
-        mode="json", exclude={"claims", "props", "source_actor", "target_actor"}
+        mode="json", exclude={"claims", "timeline", "props", "source_actor", "target_actor"}
     )
     props.update(flow.props)
+    if flow.timeline:
+        props["timeline_json"] = json.dumps(
+            [e.model_dump(exclude_none=True) for e in flow.timeline], ensure_ascii=False
+        )
+    if flow.disputed_items:
+        props["disputes_json"] = json.dumps(
+            disputes_of(flow.claims, flow.disputed_items), sort_keys=True, ensure_ascii=False
+        )
+    own_figures = flow.figures()
+    if own_figures:
+        props["own_figures_json"] = json.dumps(own_figures, sort_keys=True, ensure_ascii=False)
+    rows = sorted(
+        {c.register_row for c in flow.claims if c.register_row}
+        | set(flow.props.get("register_rows") or [])  # type: ignore[arg-type]
+    )
+    if rows:
+        props["register_rows"] = rows
     props["origin"] = origin
     props["source_ids"] = flow.source_ids
     props["claims_json"] = json.dumps(

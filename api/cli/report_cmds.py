@@ -11,11 +11,13 @@ from typing import Any
 
 from graph.db import Database
 from graph.errors import EdflowsError
-from graph.export import export_graph, import_graph, write_csv, write_graphml, write_json
-from graph.notice_render import notice_blocks, to_html, to_markdown, to_pdf
-from graph.release_report import build_release_report, report_html, report_markdown
+from graph.export import export_graph, import_graph
+from graph.release_report import build_release_report
 from graph.settings import get_settings
 from graph.transparency import TransparencyService
+from web.documents.exports import write_csv, write_graphml, write_json
+from web.documents.notice import notice_blocks, to_html, to_markdown, to_pdf
+from web.documents.release_report import report_html, report_markdown
 
 
 def register(subparsers: Any) -> None:

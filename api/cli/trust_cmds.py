@@ -20,6 +20,7 @@ def register(subparsers: Any) -> None:
     create = token_sub.add_parser("create", help="issue a token; its secret is printed once")
     create.add_argument("--role", required=True, choices=ROLES)
     create.add_argument("--urn", help="school tokens: the URN of the school it may edit")
+    create.add_argument("--trust", help="trust tokens: the GIAS code of the trust it may edit")
     create.add_argument("--label", help="a note on who holds it")
     create.set_defaults(handler=token_create)
     listing = token_sub.add_parser("list", help="every token, without secrets")
@@ -42,9 +43,10 @@ def register(subparsers: Any) -> None:
 
 def token_create(args: argparse.Namespace) -> int:
     with Database(get_settings()) as db:
-        issued = create_token(db, args.role, args.urn, args.label, CLI)
+        issued = create_token(db, args.role, args.urn, args.label, CLI, args.trust)
     info = issued.token
     school = f" for URN {info.urn}" if info.urn else ""
+    school += f" for trust {info.trust}" if info.trust else ""
     print(f"Created {info.role} token {info.id}{school}.")
     print("Its secret is shown only now; keep it safe (send it as `Authorization: Bearer ...`):")
     print(issued.secret)
