@@ -7,6 +7,7 @@ COPY graph graph
 COPY cypher cypher
 COPY loaders loaders
 COPY web web
+COPY bench bench
 RUN pip install --no-cache-dir .
 EXPOSE 8000
 CMD ["edflows", "serve", "--host", "0.0.0.0", "--port", "8000"]

@@ -14,7 +14,7 @@ from fastapi import FastAPI
 
 from api import problems
 from api.html_errors import HtmlErrors
-from api.limits import BodySizeLimit
+from api.limits import BodySizeLimit, RateLimiter, Refusals
 from api.routers import (
     docs,
     edit,
@@ -60,6 +60,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.cache = GraphCache()
         app.state.sessions = SessionStore()  # the school workspace's browser sessions
         app.state.signin_limit = SignInLimit()
+        app.state.write_limit = RateLimiter(settings.write_limit, 60.0, "writes per token")
+        app.state.refusals = Refusals()  # 401, 403 and 429 answers, for GET /refusals
         tune_gc()
         try:
             yield

@@ -14,6 +14,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.deps import DbDep
+from api.limits import RateLimiter
 from api.problems import Problem
 from graph.errors import Forbidden, InvalidInput, Unauthorized
 from graph.guard import check_structure
@@ -27,14 +28,19 @@ bearer = HTTPBearer(
 
 
 def current_token(
-    db: DbDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+    request: Request,
+    db: DbDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> TokenInfo:
-    """The request's live token, or 401."""
+    """The request's live token, or 401; over the token's write limit, 429 (api/limits.py)."""
     if credentials is None:
         raise Unauthorized("this change needs a write token: send `Authorization: Bearer <token>`")
     token = authenticate(db, credentials.credentials)
     if token is None:
         raise Unauthorized("the token is unknown or has been revoked")
+    if request.method not in ("GET", "HEAD"):
+        limiter: RateLimiter = request.app.state.write_limit
+        limiter.hit(token.id)
     return token
 
 

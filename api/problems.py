@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.limits import Refusals, TooManyRequests
 from graph.db import QueryTimeout
 from graph.errors import (
     Conflict,
@@ -88,6 +89,15 @@ def document(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
+def _refused(request: Request, status: int) -> None:
+    """Count a refused attempt (listed by an admin at GET /refusals)."""
+    refusals: Refusals | None = getattr(request.app.state, "refusals", None)
+    if refusals is not None:
+        route = request.scope.get("route")
+        path = getattr(route, "path", None) or request.url.path
+        refusals.count(status, request.method, str(path))
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers that turn exceptions into problem documents."""
     document(app)
@@ -98,11 +108,19 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Unauthorized)
     async def unauthorized(request: Request, exc: Unauthorized) -> JSONResponse:
+        _refused(request, 401)
         return problem(401, "Unauthorized", exc.message, headers={"WWW-Authenticate": "Bearer"})
 
     @app.exception_handler(Forbidden)
     async def forbidden(request: Request, exc: Forbidden) -> JSONResponse:
+        _refused(request, 403)
         return problem(403, "Forbidden", exc.message)
+
+    @app.exception_handler(TooManyRequests)
+    async def too_many(request: Request, exc: TooManyRequests) -> JSONResponse:
+        _refused(request, 429)
+        headers = {"Retry-After": str(exc.retry_after)}
+        return problem(429, "Too Many Requests", exc.message, headers=headers)
 
     @app.exception_handler(Conflict)
     async def conflict(request: Request, exc: Conflict) -> JSONResponse:

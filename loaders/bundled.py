@@ -1,5 +1,7 @@
 """The bundled data that `edflows up` loads, in order: the project's curated files, then the
-real public files in the shared data folder (EDFLOWS_SHARED_DATA, default ../shared/data)."""
+real public files in the shared data folder: EDFLOWS_SHARED_DATA when set, else
+../shared/data when it exists, else the files `edflows data fetch` keeps under the state folder
+(fetched first when they are not there yet)."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from pathlib import Path
 
 from graph.db import Database
 from graph.errors import EdflowsError
+from graph.settings import Settings
 from graph.writer import console_progress
 from loaders.curated_files import curated_path
 from loaders.registry import run_load
@@ -23,6 +26,18 @@ BUNDLED: list[tuple[str, str | None]] = [
     ("aggregates", "shared:npd-releases/aggregates.csv"),
     ("school-map", "curated:demo_school_map.yaml"),
 ]
+
+
+def data_folder(settings: Settings) -> Path:
+    """Where the public data files are, fetching them when there is no folder of them."""
+    if "shared_data" in settings.model_fields_set or settings.shared_data.is_dir():
+        return settings.shared_data
+    from loaders.public_data import fetch
+
+    target = settings.state_dir / "shared-data"
+    print(f"No {settings.shared_data} here: fetching the public data into {target}", flush=True)
+    fetch(target)
+    return target
 
 
 def load_bundled(db: Database, shared_data: Path) -> None:

@@ -17,6 +17,7 @@ from importlib.metadata import PackageNotFoundError, version
 from api.cli import (
     backup_cmds,
     bench_cmds,
+    data_cmds,
     load_cmds,
     query_cmds,
     report_cmds,
@@ -34,6 +35,7 @@ COMMAND_MODULES = [
     report_cmds,
     trust_cmds,
     backup_cmds,
+    data_cmds,
     bench_cmds,
 ]
 VERBOSE_FLAGS = ("-v", "--verbose")

@@ -145,9 +145,9 @@ def up_cmd(args: argparse.Namespace) -> int:
         local_server.from_settings(settings).start(timeout=settings.start_timeout)
     with Database(settings) as db:
         db.apply_schema()
-        from loaders.bundled import load_bundled
+        from loaders.bundled import data_folder, load_bundled
 
-        load_bundled(db, settings.shared_data)
+        load_bundled(db, data_folder(settings))
     if args.no_serve:
         return 0
     return serve_cmd(args)

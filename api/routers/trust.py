@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from api.auth import WRITE_ERRORS, AdminDep, refuse_pupil_data
@@ -68,6 +68,32 @@ def post_revoke(
     token_id: Annotated[str, Path(pattern=r"^tok_[0-9a-f]{1,64}$", examples=["tok_3f9a1c2b4d5e"])],
 ) -> TokenInfo:
     return revoke_token(db, token_id, admin.actor)
+
+
+class RefusalCount(BaseModel):
+    status: int = Field(examples=[401])
+    method: str = Field(examples=["POST"])
+    path: str = Field(examples=["/flows"])
+    count: int
+
+
+class RefusalList(BaseModel):
+    """Refused attempts (401, 403, 429) since the API process started."""
+
+    since: str = Field(description="when this process started counting (ISO 8601, UTC)")
+    by_status: dict[str, int] = Field(examples=[{"401": 3, "429": 1}])
+    refusals: list[RefusalCount]
+
+
+@router.get(
+    "/refusals",
+    response_model=RefusalList,
+    responses=WRITE_ERRORS,
+    summary="Refused attempts (401, 403, 429) by status and route, since start (admin)",
+)
+def get_refusals(request: Request, admin: AdminDep) -> dict[str, Any]:
+    listing: dict[str, Any] = request.app.state.refusals.listing()
+    return listing
 
 
 @router.get(
