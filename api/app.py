@@ -19,9 +19,12 @@ from api.routers import (
     health,
     journeys,
     pages,
+    proposals,
     releases,
+    signin,
     transparency,
     trust,
+    trust_view,
     workspace,
 )
 from api.runtime import tune_gc
@@ -40,7 +43,10 @@ ROUTERS = [
     transparency.router,
     edit.router,
     trust.router,
+    signin.router,
     workspace.router,
+    trust_view.router,
+    proposals.router,
 ]
 
 
