@@ -338,3 +338,52 @@ def test_a_trust_token_edits_every_school_of_its_trust_and_sees_them_together(
         assert "School A of the test, School B of the test" in products
     with pytest.raises(EdflowsError):
         create_token(graph, "trust", None, "no code", Actor("cli"))
+
+
+def test_a_proposed_product_shows_in_its_schools_map_only_until_an_editor_accepts_it(
+    graph: Database, office: TestClient, neo4j_settings: Settings
+) -> None:
+    _, csrf = editor(office)
+    before = written(graph)
+    proposal = {
+        "name": "Reading Rocket (test proposal)",
+        "supplier": "Rocket Learning (test)",
+        "url": "https://rocket.example/privacy",
+        "csrf": csrf,
+    }
+    assert office.post(f"/schools/{URN}/edit/propose", data=proposal).status_code == 200
+    assert written(graph)["audit"] == before["audit"] + 1
+    html, _ = editor(office)
+    assert "Reading Rocket (test proposal)" in html.split('id="proposed"')[1]
+    incomplete = {**proposal, "url": "not an address"}
+    assert office.post(f"/schools/{URN}/edit/propose", data=incomplete).status_code == 422
+    # nowhere else: not in the catalogue's picker, not in another school's editor
+    assert 'value="product:reading-rocket-test-proposal"' not in html
+    with TestClient(create_app(neo4j_settings)) as editors:
+        issued = create_token(graph, "editor", None, "catalogue editor", Actor("cli"))
+        assert sign_in(editors, issued.secret).status_code == 303
+        listed = editors.get("/proposals")
+        assert listed.status_code == 200 and "Reading Rocket (test proposal)" in listed.text
+        action = re.search(r'action="(/proposals/proposal:[^"]+/accept)"', listed.text)
+        assert action
+        forged = editors.post(action.group(1), data={"csrf": "forged"})
+        assert forged.status_code == 403
+        accepted = editors.post(action.group(1), data={"csrf": csrf_of(listed.text)})
+        assert accepted.status_code == 200 and "product:reading-rocket-test-proposal" in (
+            accepted.text
+        )
+    records, _, _ = graph.driver.execute_query(
+        "MATCH (p:Product {id: 'product:reading-rocket-test-proposal'}) "
+        "MATCH (s:Source) WHERE s.id IN p.source_ids RETURN s.url AS url, s.kind AS kind",
+        database_=graph.database,
+    )
+    assert [dict(r) for r in records] == [
+        {"url": "https://rocket.example/privacy", "kind": "privacy_notice"}
+    ]
+    actions, _, _ = graph.driver.execute_query(
+        "MATCH (e:AuditEntry) WHERE e.action STARTS WITH 'product.' RETURN e.action AS a",
+        database_=graph.database,
+    )
+    assert sorted(r["a"] for r in actions) == ["product.accept", "product.propose"]
+    html, _ = editor(office)
+    assert 'value="product:reading-rocket-test-proposal"' in html  # now in the picker
