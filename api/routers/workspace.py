@@ -11,6 +11,7 @@ page with a 403 or 422, and writes nothing.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
@@ -32,6 +33,8 @@ from graph.workspace import catalogue_products, map_versions, school_name
 from loaders.base_map import curated_path
 from loaders.catalogue import curated_catalogue
 from loaders.common import LoadError
+from loaders.published_maps import MARK as PUBLISHED_MARK
+from loaders.published_maps import PublishedMaps, published_maps
 from loaders.school_map import BIOMETRIC_NOTE, blank_template, diff_maps
 from loaders.workspace_map import (
     XLSX,
@@ -58,6 +61,23 @@ def template_xlsx() -> Response:
     body = xlsx_template(list(view.CATEGORIES), view.LAWFUL_BASES, sorted(catalogue.items))
     headers = {"Content-Disposition": 'attachment; filename="school-map-template.xlsx"'}
     return Response(body, media_type=XLSX, headers=headers)
+
+
+@router.get("/workspace/published", response_class=HTMLResponse)
+def published(db: DbDep) -> HTMLResponse:
+    """Which schools' published statements became partial maps (the match and its score),
+    and every statement that could not be matched, with the reason; each cites its page."""
+    found = _published(db)
+    if found is None:
+        raise Refused(404, "Not available", "The public data files are not at hand here.", "/")
+    html = render(
+        "workspace_published.html",
+        matches=sorted(found.matches.items(), key=lambda kv: kv[1].name),
+        maps=found.maps,
+        unmatched=found.unmatched,
+        mark=PUBLISHED_MARK,
+    )
+    return HTMLResponse(html)
 
 
 @router.get("/workspace/template.csv")
@@ -242,7 +262,29 @@ def _draft(db: Database, signed: SignedIn, urn: str) -> list[dict[str, Any]]:
     if urn not in drafts:
         versions = map_versions(db, urn)
         drafts[urn] = [dict(r) for r in versions[0].rows] if versions else []
+        published = _published(db)
+        if not versions and published is not None and urn in published.maps:
+            drafts[urn] = [dict(r) for r in published.maps[urn]]
+            matched = [(k, m) for k, m in published.matches.items() if m.urn == urn]
+            signed.session.origins[urn] = (
+                f"the school's published statements ({PUBLISHED_MARK}): "
+                f"{len(drafts[urn])} statement(s) of “{matched[0][0]}”, matched to URN {urn} "
+                f"({matched[0][1].name}, {matched[0][1].la}) with score {matched[0][1].score}. "
+                "Each row cites the school's own page; add what the pages do not say "
+                "(lawful basis, retention, storage, ...) before saving"
+            )
     return drafts[urn]
+
+
+def _published(db: Database) -> PublishedMaps | None:
+    """The schools' published statements as partial maps, when the public files are at hand."""
+    data = Path(db.settings.shared_data)
+    files = (
+        data / "edtech-catalogue" / "school_processors.csv",
+        data / "schools" / "2017-2018_england_spine.csv",
+        data / "local-authorities" / "EnglishLaNameCodes.csv",
+    )
+    return published_maps(*files) if all(f.is_file() for f in files) else None
 
 
 def _index(form: FormData, rows: list[dict[str, Any]]) -> int | None:

@@ -26,6 +26,7 @@ from tests.support.workspace import csrf_of, school_token, sign_in, small_graph
 pytestmark = pytest.mark.integration
 URN = "100000"  # the school the office works for (one constant: the demo school may move)
 OTHER_URN = "100001"  # another real school of the spine
+PUBLISHED_URN = "107849"  # a real school whose own page lists its processors
 
 A_ROW = {
     "system": "Canteen tills",
@@ -47,7 +48,7 @@ A_ROW = {
 def graph(
     session_db: Database, shared_data: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Database:
-    return small_graph(session_db, shared_data, tmp_path_factory, {URN, OTHER_URN})
+    return small_graph(session_db, shared_data, tmp_path_factory, {URN, OTHER_URN, PUBLISHED_URN})
 
 
 @pytest.fixture()
@@ -387,3 +388,26 @@ def test_a_proposed_product_shows_in_its_schools_map_only_until_an_editor_accept
     assert sorted(r["a"] for r in actions) == ["product.accept", "product.propose"]
     html, _ = editor(office)
     assert 'value="product:reading-rocket-test-proposal"' in html  # now in the picker
+
+
+def test_a_school_with_published_statements_starts_from_them_and_must_complete_them(
+    graph: Database, neo4j_settings: Settings
+) -> None:
+    with TestClient(create_app(neo4j_settings)) as school:
+        assert sign_in(school, school_token(graph, PUBLISHED_URN).secret).status_code == 303
+        page = school.get(f"/schools/{PUBLISHED_URN}/edit")
+        assert page.status_code == 200
+        origin = page.text.split('id="ws-origin"')[1].split("</p>")[0]
+        assert "published statements" in origin and "score" in origin and "EXAMPLE" not in origin
+        assert 'data-system="SIMS"' in page.text  # the school's own page names its MIS
+        assert "farsleyspringbank.co.uk" in page.text  # each row cites the school's page
+        before = written(graph)
+        saved = school.post(
+            f"/schools/{PUBLISHED_URN}/edit/save", data={"csrf": csrf_of(page.text)}
+        )
+        assert saved.status_code == 422 and 'id="save-error"' in saved.text
+        assert written(graph) == before  # a partial map is completed before it is saved
+    listing = school.get("/workspace/published")
+    assert listing.status_code == 200
+    assert f"URN {PUBLISHED_URN}" in listing.text.split('id="matched"')[1]
+    assert "could not" not in listing.text and "Why not" in listing.text
