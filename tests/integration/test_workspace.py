@@ -410,4 +410,4 @@ def test_a_school_with_published_statements_starts_from_them_and_must_complete_t
     listing = school.get("/workspace/published")
     assert listing.status_code == 200
     assert f"URN {PUBLISHED_URN}" in listing.text.split('id="matched"')[1]
-    assert "could not" not in listing.text and "Why not" in listing.text
+    assert "a trust or provider, not one school" in listing.text.split('id="unmatched"')[1]

@@ -30,7 +30,7 @@ def test_statements_become_partial_maps_of_matched_schools_and_the_rest_say_why(
         for row in partial:
             assert MARK in row["evidence"] and "EXAMPLE" not in row["evidence"]
             assert any(f"<{url}>" in row["evidence"] for url in urls)  # cites the page
-    for text, match in found.matches.items():
+    for match in found.matches.values():
         assert 0 < match.score <= 1 and match.name and match.la
     for statement, reason in found.unmatched:
         assert reason and statement.url in urls
