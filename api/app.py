@@ -12,10 +12,13 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import problems
+from api.html_errors import HtmlErrors
 from api.limits import BodySizeLimit
 from api.routers import (
+    docs,
     edit,
     explore,
+    flows,
     health,
     journeys,
     pages,
@@ -39,10 +42,12 @@ ROUTERS = [
     journeys.router,
     explore.router,
     releases.router,
+    flows.router,
     pages.router,
     transparency.router,
     edit.router,
     trust.router,
+    docs.router,
     signin.router,
     workspace.router,
     trust_view.router,
@@ -77,9 +82,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ),
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # served by api/routers/docs.py from the app's own files
+        redoc_url=None,
     )
     problems.install(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(HtmlErrors)  # a browser gets its errors as a page, not JSON
     for router in ROUTERS:
         app.include_router(router)
     return app

@@ -15,12 +15,16 @@ class EdflowsError(Exception):
 class NotFoundError(EdflowsError):
     """An id that is not in the graph; `suggestions` are near misses that are."""
 
-    def __init__(self, kind: str, key: str, suggestions: list[str] | None = None) -> None:
+    def __init__(
+        self, kind: str, key: str, suggestions: list[str] | None = None, by: str = "id"
+    ) -> None:
+        """`by`: what `key` is ("id", or "URN" for a school asked for by its URN)."""
         self.kind = kind
         self.key = key
         self.suggestions = suggestions or []
         hint = f" Did you mean: {', '.join(self.suggestions)}?" if self.suggestions else ""
-        super().__init__(f"no {kind} with id {key!r}.{hint}")
+        shown = key if by == "URN" else repr(key)
+        super().__init__(f"no {kind} with {by} {shown}.{hint}")
 
 
 class DatabaseUnavailable(EdflowsError):

@@ -12,7 +12,7 @@ else into one node per type ("commercial x 2,000"). Each group can be expanded b
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,15 +21,13 @@ from pyvis.network import Network
 
 from graph.results import ActorRef, Hop, ItemRef, Reached, ReachResult, ReachSummary, UpstreamResult
 from web import style
+from web.layout import place
 
 GROUP_THRESHOLD = 1000
-TABLE_LIMIT = 2000
 GROUP_MEMBERS_SHOWN = 50  # at most, per group; fewer when there are many groups
 MEMBERS_SHOWN_IN_ALL = 2000  # members listed in the page over all groups (page weight)
-WIDEST_LEVEL = 80  # more nodes on one level: levels wrap into side-by-side columns
-COLUMN_ROWS = 36  # nodes in one column of a wrapped level
-ROW_HEIGHT, COLUMN_WIDTH, LEVEL_GAP = 44, 240, 320  # px of the wrapped layout
-_EVIDENCE_RANK = {"stated": 0, "implied": 1, "unknown": 2}
+TABLE_PAGE = 100  # rows of the table on one page (the rest is paged, not rendered at once)
+_EVIDENCE_RANK = {"stated": 0, "disputed": 1, "implied": 2, "unknown": 3}
 
 # school id -> its local authority; called only when a result is large enough to be grouped
 LaLookup = Callable[[list[str]], dict[str, ActorRef]]
@@ -75,6 +73,9 @@ class JourneyView:
     groups: list[Group] = field(default_factory=list)
     total_nodes: int = 0
     cut: int = 0
+    table_page: int = 0  # which TABLE_PAGE rows of the result `rows` are
+    table_pages: int = 1
+    item_names: dict[str, str] = field(default_factory=dict)  # for the flow panel
 
     @property
     def la_groups(self) -> list[Group]:
@@ -96,6 +97,15 @@ class JourneyView:
             "options": self.options,
             "info": self.info,
             "flows": self.flows,
+            "anchor": self.anchor.id,
+            "item_names": self.item_names,
+            "routes": {
+                "from": None if self.upstream else self.anchor.id,
+                "to": self.anchor.id if self.upstream else None,
+                "item": self.item.id,
+                "as_of": getattr(self.result, "as_of", None),
+                "include_derived": getattr(self.result, "include_derived", False),
+            },
         }
 
 
@@ -104,10 +114,18 @@ def build_journey(
     expand: frozenset[str] = frozenset(),
     threshold: int = GROUP_THRESHOLD,
     local_authorities: LaLookup | None = None,
+    table_page: int = 0,
 ) -> JourneyView:
     """The drawable reach; groups named in `expand` are never grouped."""
     return _build(
-        result, result.origin, result.reached, False, expand, threshold, local_authorities
+        result,
+        result.origin,
+        result.reached,
+        False,
+        expand,
+        threshold,
+        local_authorities,
+        table_page,
     )
 
 
@@ -116,9 +134,19 @@ def build_upstream(
     expand: frozenset[str] = frozenset(),
     threshold: int = GROUP_THRESHOLD,
     local_authorities: LaLookup | None = None,
+    table_page: int = 0,
 ) -> JourneyView:
     """The drawable upstream view (where the item reaching `result.target` comes from)."""
-    return _build(result, result.target, result.origins, True, expand, threshold, local_authorities)
+    return _build(
+        result,
+        result.target,
+        result.origins,
+        True,
+        expand,
+        threshold,
+        local_authorities,
+        table_page,
+    )
 
 
 def _build(
@@ -129,6 +157,7 @@ def _build(
     expand: frozenset[str],
     threshold: int,
     local_authorities: LaLookup | None,
+    table_page: int = 0,
 ) -> JourneyView:
     actors: dict[str, ActorRef] = {anchor.id: anchor}
     level: dict[str, int] = {anchor.id: 0}
@@ -169,7 +198,7 @@ def _build(
         keys.add(key)
         net.add_node(
             actor_id,
-            label=_short(actor.name),
+            label=style.wrap_label(actor.name),
             title=f"{actor.name} ({key})",
             color=style.node_colour(actor.kind, actor.org_type),
             level=level[actor_id],
@@ -181,7 +210,7 @@ def _build(
         keys.add("group")
         net.add_node(
             group.node_id,
-            label=group.label,
+            label=style.wrap_label(group.label),
             title=f"{group.label}: click for the list and to expand",
             color=style.GROUP_COLOUR,
             shape="box",
@@ -199,13 +228,13 @@ def _build(
     info.update({g.node_id: _group_info(g, shown) for g in groups})
     flows: dict[str, dict[str, Any]] = {k: h.model_dump() for k, h in hops.items()}
     grouped_as = {m.actor.id: g.title for g in groups for m in g.members}
-    rows = [_row(r, reached, upstream) for r in entries[:TABLE_LIMIT]]
+    pages = max(1, -(-len(entries) // TABLE_PAGE))
+    table_page = max(0, min(table_page, pages - 1))
+    start = table_page * TABLE_PAGE
+    rows = [_row(r, reached, upstream) for r in entries[start : start + TABLE_PAGE]]
     for row in rows:
         row["group"] = grouped_as.get(row["id"], "")
-    widest = max(Counter(n.get("level", 0) for n in net.nodes).values(), default=0)
-    hierarchical = widest <= WIDEST_LEVEL
-    if not hierarchical:
-        _wrap_levels(net.nodes, upstream)
+    place(net.nodes, reverse=upstream)
     return JourneyView(
         result=result,
         anchor=anchor,
@@ -216,9 +245,7 @@ def _build(
         listed=len(entries),
         nodes=net.nodes,
         edges=net.edges,
-        options=style.vis_options(
-            hierarchical, physics=False, direction="RL" if upstream else "LR"
-        ),
+        options=style.vis_options(),
         legend=style.legend(keys),
         info=info,
         flows=flows,
@@ -226,30 +253,9 @@ def _build(
         groups=groups,
         total_nodes=total_nodes,
         cut=cut,
+        table_page=table_page,
+        table_pages=pages,
     )
-
-
-def _wrap_levels(nodes: list[dict[str, Any]], upstream: bool) -> None:
-    """Place every node: levels (hops) left to right (right to left upstream), a wide level in
-    side-by-side columns of COLUMN_ROWS, its nodes ordered by kind (colour), then name.
-
-    vis-network's own options are one tall column a level (500 recipients of the NPD: 28,000
-    px) or a force simulation (the benchmark's 532-node journey took 1.5 s of the browser's
-    time to settle, and settled as a blob). Positions computed here draw at once and read as
-    columns by kind."""
-    by_level: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for node in nodes:
-        by_level[int(node.get("level", 0))].append(node)
-    x = 0
-    for level in sorted(by_level):
-        members = sorted(by_level[level], key=lambda n: (str(n.get("color")), str(n.get("label"))))
-        rows = min(len(members), COLUMN_ROWS)
-        for i, node in enumerate(members):
-            column, row = divmod(i, COLUMN_ROWS)
-            node["x"] = -(x + column * COLUMN_WIDTH) if upstream else x + column * COLUMN_WIDTH
-            node["y"] = round((row - (rows - 1) / 2) * ROW_HEIGHT)
-        columns = -(-len(members) // COLUMN_ROWS)
-        x += (columns - 1) * COLUMN_WIDTH + LEVEL_GAP
 
 
 def _groups(
@@ -361,7 +367,3 @@ def _row(r: Reached, reached: dict[str, Reached], upstream: bool) -> dict[str, A
 
 def _name(actor_id: str, actors: dict[str, ActorRef]) -> str:
     return actors[actor_id].name if actor_id in actors else actor_id
-
-
-def _short(name: str, limit: int = 38) -> str:
-    return name if len(name) <= limit else name[: limit - 1] + "..."

@@ -1,20 +1,29 @@
 """The release explorer: NPD releases as a filterable table and a chart by year and tier,
-drawn as inline SVG (bars stacked by tier), with the same counts as a table for screen readers.
+drawn as inline SVG (bars stacked by tier), with the same counts as a table for screen readers;
+search words ("tier 1", "identifying", "telegraph 2013") read as filters; and each row's links
+(the flow's own record, the routes from the sending dataset to the recipient as of the
+release's date, which draw every flow between them, and that dataset's journey).
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 from graph.explore import Release, ReleasePage
 from web import style
+from web.render import query
 
 CHART_WIDTH = 760
 CHART_HEIGHT = 240
 _MARGIN_LEFT, _MARGIN_BOTTOM, _MARGIN_TOP = 40, 30, 10
 TIERS = list(style.TIER_COLOURS)
+# words that name a tier: DfE's own names for tiers 1 and 2 (DOMAIN.md, slide 24)
+TIER_WORDS = {"identifying": "1", "highly": "1", "identifiable": "2"}
+DEFAULT_ITEM = "pupil.contact.postcode"  # covered by tier 1: a release listing no items
 
 
 @dataclass
@@ -42,13 +51,81 @@ class ReleasesView:
 def build_releases(page: ReleasePage, everything: ReleasePage) -> ReleasesView:
     """`page`: the releases matching the filters; `everything`: the unfiltered counts."""
     years = [y for y in everything.by_year if y != "undated"]
+    tiers = [t.removeprefix("tier ") for t in everything.by_tier if t[-1].isdigit()]
+    if "tier not stated" in everything.by_tier:
+        tiers.append("none")
     choices = {
         "recipient_type": sorted(everything.by_recipient_type),
-        "tier": [t.removeprefix("tier ") for t in everything.by_tier if t[-1].isdigit()],
+        "tier": tiers,
         "year": sorted(years, reverse=True),
         "outcome": sorted(everything.by_outcome),
     }
     return ReleasesView(page=page, choices=choices, chart=chart(page.releases))
+
+
+@dataclass
+class ReleaseWords:
+    """What a search text asks of the releases: a tier, a year, and words of a name."""
+
+    tier: str = ""
+    year: str = ""
+    names: list[str] = field(default_factory=list)
+
+
+def release_words(text: str) -> ReleaseWords:
+    """ "tier 1" or "t1" or "identifying" -> tier 1; "2013" -> the year; the rest must all
+    appear in the recipient's name, type, dataset or purpose."""
+    out = ReleaseWords()
+    words = [w for w in re.split(r"[^\w]+", text.lower()) if w]
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word == "tier" and i + 1 < len(words) and words[i + 1] in {"1", "2", "3", "4"}:
+            out.tier, i = words[i + 1], i + 2
+            continue
+        if re.fullmatch(r"t[1-4]", word):
+            out.tier = word[1]
+        elif word in TIER_WORDS:
+            out.tier = out.tier or TIER_WORDS[word]
+        elif re.fullmatch(r"(19|20)\d\d", word):
+            out.year = word
+        elif word not in {"tier", "and", "data", "the", "of", "to", "in", "sensitive"}:
+            out.names.append(word)
+        i += 1
+    return out
+
+
+def narrow(page: ReleasePage, tier_not_stated: bool, names: list[str]) -> ReleasePage:
+    """Keep the releases with no tier stated (when asked) whose text holds every name word."""
+    if not tier_not_stated and not names:
+        return page
+
+    def keep(r: Release) -> bool:
+        if tier_not_stated and r.tier is not None:
+            return False
+        text = " ".join(
+            x or "" for x in (r.recipient, r.recipient_id, r.recipient_type, r.dataset, r.purpose)
+        ).lower()
+        return all(w in text for w in names)
+
+    kept = [r for r in page.releases if keep(r)]
+    return page.model_copy(update={"releases": kept, "total": len(kept)})
+
+
+def release_links(r: Release) -> dict[str, str]:
+    """The flow's own record; the routes from the sending dataset to the recipient as of the
+    release's date (every flow between them, this one included); that dataset's journey."""
+    item = r.items[0] if r.items else DEFAULT_ITEM
+    as_of = r.date if r.date and len(r.date) == 10 else ""
+    common = {"item": item, "as_of": as_of}
+    return {
+        "record": "/record/" + quote(r.id, safe=""),
+        "routes": "/routes?" + query(**{"from": r.dataset_id, "to": r.recipient_id}, **common),
+        "journey": "/journey?"
+        + query(**{"from": r.dataset_id}, **common)
+        + "#"
+        + quote(r.recipient_id, safe=""),
+    }
 
 
 def chart(releases: list[Release]) -> Chart:
@@ -91,5 +168,6 @@ def chart(releases: list[Release]) -> Chart:
         {"y": round(_MARGIN_TOP + plot_h - plot_h * v / peak, 1), "value": v}
         for v in sorted({0, peak // 2, peak})
     ]
-    legend = [{"label": t, "colour": c} for t, c in style.TIER_COLOURS.items()]
+    present = {t for _, t in counts}
+    legend = [{"label": t, "colour": c} for t, c in style.TIER_COLOURS.items() if t in present]
     return Chart(CHART_WIDTH, CHART_HEIGHT, bars, labels, ticks, table, legend)

@@ -55,5 +55,20 @@ def label(text: str | None) -> str:
     return (text or "").replace("_", " ")
 
 
+@jinja2.pass_context
+def item_name(context: Any, item_id: str) -> str:
+    """An item's name from the page's `labels` (graph.names.Labels), else the id itself."""
+    labels = context.get("labels")
+    return labels.item(item_id) if labels is not None else item_id
+
+
+@jinja2.pass_context
+def actor_name(context: Any, actor_id: str) -> str:
+    labels = context.get("labels")
+    return labels.actor(actor_id) if labels is not None else actor_id
+
+
 _ENV.globals["query"] = query
 _ENV.filters["label"] = label
+_ENV.filters["item_name"] = item_name
+_ENV.filters["actor_name"] = actor_name

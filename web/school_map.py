@@ -16,6 +16,7 @@ from pyvis.network import Network
 from graph.model import model
 from graph.results import GraphEdge, GraphNode, Subgraph
 from web import style
+from web.layout import place
 
 NO_CATEGORY = "national and other"
 # the seed's five (slide 11), safeguarding and the MIS, in the model's order
@@ -51,6 +52,7 @@ class SchoolMapView:
             "options": self.options,
             "info": self.info,
             "flows": {},
+            "anchor": self.graph.root.id,
         }
 
     def label(self, category: str) -> str:
@@ -64,7 +66,7 @@ def build_school_map(graph: Subgraph) -> SchoolMapView:
     net = Network(directed=True)
     net.add_node(
         root,
-        label=graph.root.name,
+        label=style.wrap_label(graph.root.name),
         title=graph.root.name,
         color=style.KIND_COLOURS["School"],
         level=0,
@@ -82,20 +84,22 @@ def build_school_map(graph: Subgraph) -> SchoolMapView:
                 hubs.add(hub)
                 net.add_node(
                     hub,
-                    label=label(category),
+                    label=style.wrap_label(label(category)),
                     title=f"category: {label(category)}",
                     color={"background": "#ffffff", "border": style.category_colour(category)},
                     borderWidth=3,
                     shape="box",
                     level=1,
+                    group_order=f"{category_order(category)[0]:02d}",
                 )
                 net.add_edge(root, hub, id=f"hub:{category}", color="#999999", dashes=[2, 4])
-            _add_node(net, drawn, dst, level=2)
+            _add_node(net, drawn, dst, level=2, order=f"{category_order(category)[0]:02d}")
             net.add_edge(hub, dst.id, id=edge.id, title=_title(edge), color="#333333")
         else:
             _add_node(net, drawn, src, level=src.depth + 1)
             _add_node(net, drawn, dst, level=dst.depth + 1)
             net.add_edge(src.id, dst.id, id=edge.id, title=_title(edge), color="#555555")
+    place(net.nodes)  # fixed positions: the same map always draws the same picture
     keys = {style.node_key(n.kind, n.org_type) for n in graph.nodes if n.id in drawn}
     info = {
         n.id: {"id": n.id, "name": n.name, "type": style.node_key(n.kind, n.org_type)}
@@ -106,7 +110,7 @@ def build_school_map(graph: Subgraph) -> SchoolMapView:
         graph=graph,
         nodes=net.nodes,
         edges=net.edges,
-        options=style.vis_options(hierarchical=False),
+        options=style.vis_options(),
         legend=style.legend(keys),
         info=info,
         categories={k: rows[k] for k in sorted(rows, key=category_order)},
@@ -156,11 +160,16 @@ def _title(edge: GraphEdge) -> str:
     return (edge.kind or edge.type).replace("_", " ")
 
 
-def _add_node(net: Network, drawn: set[str], node: GraphNode, level: int) -> None:
+def _add_node(
+    net: Network, drawn: set[str], node: GraphNode, level: int, order: str = "99"
+) -> None:
+    if node.id in drawn:
+        return
     drawn.add(node.id)
     net.add_node(
         node.id,
-        label=node.name if len(node.name) <= 38 else node.name[:37] + "...",
+        label=style.wrap_label(node.name),
+        group_order=order,
         title=f"{node.name} ({style.node_key(node.kind, node.org_type)})",
         color=style.node_colour(node.kind, node.org_type),
         level=level,

@@ -46,11 +46,14 @@ OTHER_COLOUR = "#888888"
 
 EDGE_STYLES: dict[str, dict[str, Any]] = {
     "stated": {"dashes": False, "color": "#333333"},
+    "disputed": {"dashes": [12, 4, 2, 4], "color": "#B8460B"},
     "implied": {"dashes": [10, 6], "color": "#555555"},
     "unknown": {"dashes": [2, 5], "color": "#777777"},
 }
 EVIDENCE_TEXT: dict[str, str] = {
     "stated": "stated: every flow on the way lists the item (solid line)",
+    "disputed": "disputed: some official papers say a flow on the way carries it, others say "
+    "not (orange dash-dot line)",
     "implied": "implied: some flow only states an NPD tier covering it (dashed line)",
     "unknown": "unknown: some flow states neither items nor tier (dotted line)",
 }
@@ -110,47 +113,61 @@ def legend(keys: set[str]) -> list[dict[str, str]]:
     return rows
 
 
-def vis_options(
-    hierarchical: bool = True, physics: bool | None = None, direction: str = "LR"
-) -> dict[str, Any]:
-    """vis-network options: levels left to right (or right to left: "RL"); physics (if any)
-    only until it settles; the keyboard pans and zooms only while the graph has the focus.
+FONT_SIZE = 16  # px at zoom 1
+MIN_LABEL_PX = 11  # on screen: smaller labels are not drawn (hover or the side list names them)
+LABEL_LINE = 24  # characters on one line of a label
+EVIDENCE_TEXT["disputed"] = "disputed: the sources disagree about a flow on the way"
 
-    A hierarchical layout places every node itself (level by hop, spaced within the level), so
-    by default it runs no physics at all: the graph is stable on its first frame. The benchmark
-    measured 3.2 s to a stable 532-node journey with physics, most of it the simulation."""
-    if physics is None:
-        physics = not hierarchical
-    options: dict[str, Any] = {
+
+def wrap_label(name: str, width: int = LABEL_LINE, lines: int = 2) -> str:
+    """A node's label on at most `lines` lines of about `width` characters, cut with "...",
+    so labels stay narrower than the gap between columns."""
+    words, out, line = name.split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            out.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    out.append(line)
+    out = [w if len(w) <= width else w[: width - 3] + "..." for w in out]
+    if len(out) > lines:
+        out = out[:lines]
+        out[-1] = out[-1][: width - 3].rstrip() + "..."
+    return "\n".join(out)
+
+
+def vis_options(
+    hierarchical: bool = False, physics: bool | None = None, direction: str = "LR"
+) -> dict[str, Any]:
+    """vis-network options for a drawing whose positions are computed by `web/layout.py`
+    (no physics, so the same result always draws the same picture on its first frame).
+
+    Labels smaller than MIN_LABEL_PX on screen are not drawn (vis-network's drawThreshold):
+    every label drawn is readable; the others show on hover and in the page's list of what
+    is drawn. vis-network's own keyboard handling zooms by 2% a frame and speeds up while a
+    key is held: graph.js handles the keys itself (20% a press). `hierarchical`, `physics`
+    and `direction` are kept for callers that still pass them; the layout is always ours."""
+    del hierarchical, physics, direction
+    return {
         "nodes": {
             "shape": "dot",
             "size": 14,
-            "font": {"size": 14, "color": "#1a1a1a", "background": "rgba(255,255,255,0.85)"},
+            "font": {
+                "size": FONT_SIZE,
+                "color": "#1a1a1a",
+                "background": "rgba(255,255,255,0.85)",
+            },
+            # vis-network hides a label below (drawThreshold - 1) px on screen
+            "scaling": {"label": {"enabled": False, "drawThreshold": MIN_LABEL_PX + 1}},
         },
         "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.6}}, "smooth": False},
         "interaction": {
             "hover": True,
-            "keyboard": {"enabled": True, "bindToWindow": False, "autoFocus": False},
+            "keyboard": {"enabled": False},
             "navigationButtons": False,
+            "zoomSpeed": 0.4,
         },
-        "physics": {
-            "enabled": physics,
-            "stabilization": {"enabled": True, "iterations": 300, "fit": True},
-        },
+        "physics": {"enabled": False},
+        "layout": {"randomSeed": 1},
     }
-    if hierarchical:
-        options["layout"] = {
-            "hierarchical": {
-                "enabled": True,
-                "direction": direction,
-                "sortMethod": "directed",
-                "levelSeparation": 260,
-                "nodeSpacing": 56,
-            }
-        }
-        options["physics"]["solver"] = "hierarchicalRepulsion"
-        options["physics"]["hierarchicalRepulsion"] = {"nodeDistance": 80}
-    else:
-        options["physics"]["solver"] = "forceAtlas2Based"
-        options["physics"]["forceAtlas2Based"] = {"gravitationalConstant": -60, "springLength": 90}
-    return options

@@ -23,9 +23,9 @@ def register(subparsers: Any) -> None:
     create.add_argument("--trust", help="trust tokens: the GIAS code of the trust it may edit")
     create.add_argument("--label", help="a note on who holds it")
     create.set_defaults(handler=token_create)
-    token_sub.add_parser("list", help="every token, without secrets").set_defaults(
-        handler=token_list
-    )
+    listing = token_sub.add_parser("list", help="every token, without secrets")
+    listing.add_argument("--json", action="store_true", help="print the tokens as JSON")
+    listing.set_defaults(handler=token_list)
     revoke = token_sub.add_parser("revoke", help="revoke a token at once")
     revoke.add_argument("id", help="the token's id (tok_...)")
     revoke.set_defaults(handler=token_revoke)
@@ -56,6 +56,9 @@ def token_create(args: argparse.Namespace) -> int:
 def token_list(args: argparse.Namespace) -> int:
     with Database(get_settings()) as db:
         tokens = list_tokens(db)
+    if args.json:
+        print(json.dumps([t.model_dump(mode="json") for t in tokens], indent=2))
+        return 0
     if not tokens:
         print("No tokens.")
     for t in tokens:

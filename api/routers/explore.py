@@ -10,6 +10,7 @@ from api.deps import ExploreDep
 from api.problems import Problem
 from api.responses import ModelJSON
 from graph.explore import ActorDetail, ItemNode, ItemSuggestion, SearchHit, SourceDetail, Stats
+from graph.names import ActorSuggestion
 from graph.results import Subgraph
 
 router = APIRouter(tags=["explore"])
@@ -79,6 +80,30 @@ def suggest_items(
     """A short list for an item picker, best match first (the pages call it as you type);
     an empty `q` gives an empty list."""
     return explore.suggest_items(q, limit)
+
+
+@router.get(
+    "/orgs/suggest",
+    response_model=list[ActorSuggestion],
+    responses=ERRORS,
+    summary="Organisations and schools matching what is typed",
+)
+def suggest_orgs(
+    explore: ExploreDep,
+    q: Annotated[
+        str,
+        Query(
+            max_length=100,
+            description="words of a name, a school's URN, or an id",
+            examples=["home office"],
+        ),
+    ],
+    limit: Annotated[int, Query(ge=1, le=50)] = 10,
+) -> list[ActorSuggestion]:
+    """A short list for the pages' From, Into and To fields, best match first: the URN or
+    id itself, then names equal to the text, starting with it, holding every word; near
+    misses only when nothing matches better. An empty `q` gives an empty list."""
+    return explore.names.suggest_actors(q, limit)
 
 
 @router.get(

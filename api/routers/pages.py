@@ -19,14 +19,18 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.routing import APIRoute
 
-from api.deps import ExploreDep, JourneysDep
+from api.deps import DbDep, ExploreDep, JourneysDep
+from graph.cut import minimum_cut
 from graph.db import QueryTimeout
 from graph.errors import DatabaseUnavailable, EdflowsError, NotFoundError
 from graph.explore import ExploreService
+from graph.flow_record import flow_view
 from graph.journeys import MAX_HOPS_CAP
+from graph.release_report import build_release_report
 from web.journey import JourneyView, build_journey, build_upstream
-from web.releases import build_releases
+from web.releases import build_releases, narrow, release_links, release_words
 from web.render import query, render, static_file
+from web.routes import build_routes
 from web.school_map import build_school_map
 
 RETRY_AFTER = "5"
@@ -98,7 +102,9 @@ def journey(
     as_of: Annotated[str, Query(max_length=10)] = "",
     include_derived: bool = False,
     expand: Annotated[list[str] | None, Query(max_length=20)] = None,
+    table_page: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> HTMLResponse:
+    """Where an item can go from a school or organisation, each named by name, URN or id."""
     form: dict[str, Any] = {"origin": origin, "item": item, "as_of": as_of}
     form["include_derived"] = include_derived
     if not origin and not item:
@@ -106,8 +112,12 @@ def journey(
     view, error, status = None, None, 200
     if origin and item:
         try:
+            origin, item = explore.names.actor_id(origin), explore.names.item_id(item)
             result = journeys.reach(origin, item, include_derived, _day(as_of))
-            view = build_journey(result, frozenset(expand or []), **_grouping(explore))
+            view = build_journey(
+                result, frozenset(expand or []), **_grouping(explore), table_page=table_page
+            )
+            _name_items(explore, view)
         except EdflowsError as exc:
             error, status = _shown(exc).message, _status(exc)
     params = {"from": origin, "item": item, "as_of": as_of, "include_derived": include_derived}
@@ -125,6 +135,7 @@ def upstream(
     include_derived: bool = False,
     max_hops: Annotated[int, Query(ge=1, le=MAX_HOPS_CAP)] = 10,
     expand: Annotated[list[str] | None, Query(max_length=20)] = None,
+    table_page: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> HTMLResponse:
     """Where the item reaching `org` comes from: every origin with one path, schools grouped
     by local authority when there are thousands."""
@@ -135,16 +146,61 @@ def upstream(
     view, error, status = None, None, 200
     if org and item:
         try:
+            org, item = explore.names.actor_id(org), explore.names.item_id(item)
             day = _day(as_of)
             result = journeys.sources_of(
                 org, item, include_derived, day, max_hops, limit=UPSTREAM_LIMIT
             )
-            view = build_upstream(result, frozenset(expand or []), **_grouping(explore))
+            view = build_upstream(
+                result, frozenset(expand or []), **_grouping(explore), table_page=table_page
+            )
+            _name_items(explore, view)
         except EdflowsError as exc:
             error, status = _shown(exc).message, _status(exc)
     params = {"org": org, "item": item, "as_of": as_of, "include_derived": include_derived}
     expand_base = "/upstream?" + query(**params, max_hops=max_hops, expand=expand or [])
     return _journey_page(view, form, error, status, "/upstream", expand_base)
+
+
+@router.get("/routes", response_class=HTMLResponse)
+def routes(
+    journeys: JourneysDep,
+    explore: ExploreDep,
+    origin: Annotated[str, Query(alias="from", max_length=200)] = "",
+    to: Annotated[str, Query(max_length=200)] = "",
+    item: Text = "",
+    as_of: Annotated[str, Query(max_length=10)] = "",
+    include_derived: bool = False,
+) -> HTMLResponse:
+    """Every shortest route of the best evidence class from one organisation to another,
+    and the flows of the minimum cut, marked on the drawing."""
+    form: dict[str, Any] = {"origin": origin, "target": to, "item": item, "as_of": as_of}
+    form["include_derived"] = include_derived
+    if not (origin or to or item):
+        form.update(origin="100000", target="body:home-office", item="pupil.characteristics")
+    view, error, status = None, None, 200
+    if origin and to and item:
+        try:
+            names = explore.names
+            origin, to, item = names.actor_id(origin), names.actor_id(to), names.item_id(item)
+            day = _day(as_of)
+            found = journeys.paths(origin, to, item, include_derived, day)
+            cut = minimum_cut(journeys, origin, to, item, include_derived, day)
+            hops = [h for r in found.paths for h in r] + cut.flows
+            ids = {h.from_id for h in hops} | {h.to_id for h in hops} | {origin, to}
+            labels = names.labels(ids)
+            view = build_routes(found, cut, labels, labels.kinds)
+        except EdflowsError as exc:
+            error, status = _shown(exc).message, _status(exc)
+    page = render("routes.html", view=view, form=form, error=error)
+    return HTMLResponse(page, status_code=status)
+
+
+def _name_items(explore: ExploreService, view: JourneyView) -> None:
+    """The names of the items the drawn flows carry, for the flow panel."""
+    wanted = {i for f in view.flows.values() for i in [*f["items"], *f["matched_items"]]}
+    labels = explore.names.labels()
+    view.item_names = {i: labels.item(i) for i in sorted(wanted)}
 
 
 def _journey_page(
@@ -171,37 +227,55 @@ def _journey_page(
 @router.get("/schools/{urn}", response_class=HTMLResponse)
 def school_map(
     explore: ExploreDep,
-    urn: Annotated[str, Path(pattern=r"^\d{1,8}$")],
+    urn: Annotated[str, Path(max_length=40)],
     depth: Annotated[int, Query(ge=1, le=3)] = 2,
 ) -> HTMLResponse:
+    """A school's own map, with links to its notices and record of processing."""
+    if not urn.isdigit() or len(urn) > 8:
+        return _error_page(404, "No such school", f"no school with URN {urn}: a URN is a number")
     try:
         graph = explore.subgraph(urn, depth, 500)
     except NotFoundError as exc:
-        return HTMLResponse(render("start.html", q=urn, hits=[], error=exc.message), 404)
+        return _error_page(404, "No such school", exc.message)
     view = build_school_map(graph)
-    return HTMLResponse(render("school.html", view=view, urn=urn))
+    labels = explore.names.labels()
+    return HTMLResponse(render("school.html", view=view, urn=urn, labels=labels))
+
+
+@router.get("/releases/report", response_class=HTMLResponse)
+def release_report(db: DbDep, explore: ExploreDep) -> HTMLResponse:
+    """The release-chain report (who received the most sensitive data, and onward chains)."""
+    report = build_release_report(db)
+    html = render("release_report.html", r=report, labels=explore.names.labels())
+    return HTMLResponse(html)
 
 
 @router.get("/releases/explore", response_class=HTMLResponse)
 def release_explorer(
     explore: ExploreDep,
     recipient_type: Annotated[str, Query(max_length=40)] = "",
-    tier: Annotated[str, Query(pattern=r"^[1-4]?$")] = "",
+    tier: Annotated[str, Query(pattern=r"^([1-4]|none)?$")] = "",
     year: Annotated[str, Query(pattern=r"^(\d{4})?$")] = "",
     outcome: Annotated[str, Query(max_length=20)] = "",
     item: Text = "",
+    q: Text = "",
 ) -> HTMLResponse:
+    """NPD releases, filtered by controls or by words ("tier 1", "telegraph 2013")."""
     form = {"recipient_type": recipient_type, "tier": tier, "year": year, "outcome": outcome}
-    form["item"] = item
+    form.update(item=item, q=q)
+    words = release_words(q)
+    tier = tier or words.tier
+    year = year or words.year
     everything = explore.releases(limit=1)
     error, status = None, 200
     try:
+        item_id = explore.names.item_id(item) if item else None
         page = explore.releases(
             recipient_type or None,
-            int(tier) if tier else None,
+            int(tier) if tier.isdigit() else None,
             int(year) if year else None,
             None,
-            item or None,
+            item_id,
             outcome or None,
             0,
             5000,
@@ -209,18 +283,29 @@ def release_explorer(
     except EdflowsError as exc:
         error, status = _shown(exc).message, _status(exc)
         page = explore.releases(limit=5000)
+    page = narrow(page, tier == "none", words.names)
     view = build_releases(page, everything)
-    html = render("releases.html", view=view, form=form, error=error)
+    html = render("releases.html", view=view, form=form, error=error, links=release_links)
     return HTMLResponse(html, status_code=status)
 
 
 @router.get("/record/{org_id}", response_class=HTMLResponse)
-def record(explore: ExploreDep, org_id: Annotated[str, Path(max_length=200)]) -> HTMLResponse:
+def record(
+    explore: ExploreDep, db: DbDep, org_id: Annotated[str, Path(max_length=200)]
+) -> HTMLResponse:
+    """An organisation's record, or (ids starting `flow:`) a flow's own record."""
+    if org_id.startswith("flow:"):
+        try:
+            view = flow_view(db, org_id)
+        except NotFoundError as exc:
+            return _error_page(404, "Not in the graph", exc.message)
+        return HTMLResponse(render("flow_record.html", d=view))
     try:
         detail = explore.actor_detail(org_id)
     except NotFoundError as exc:
-        return HTMLResponse(render("start.html", q=org_id, hits=[], error=exc.message), 404)
-    return HTMLResponse(render("record.html", d=detail))
+        return _error_page(404, "Not in the graph", exc.message)
+    labels = explore.names.labels()
+    return HTMLResponse(render("record.html", d=detail, labels=labels))
 
 
 @router.get("/static/{name}")
@@ -230,6 +315,13 @@ def static(name: Annotated[str, Path(max_length=100)]) -> FileResponse:
         raise HTTPException(404, "no such file")
     path, media_type = found
     return FileResponse(path, media_type=media_type, headers={"Cache-Control": "max-age=3600"})
+
+
+def _error_page(status: int, title: str, detail: str) -> HTMLResponse:
+    html = render(
+        "error.html", status=status, title=title, detail=detail, suggestions=[], errors=[]
+    )
+    return HTMLResponse(html, status)
 
 
 def _status(exc: EdflowsError) -> int:

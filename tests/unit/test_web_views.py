@@ -102,7 +102,7 @@ def test_upstream_groups_schools_by_local_authority_and_expands() -> None:
     assert view.la_groups[0].title == "schools in Borough 0" and view.schools_grouped == 1500
     ids = {n["id"] for n in view.nodes}
     assert ids == {target.id, census.id, "group:la:0", "group:la:1", "group:la:2"}
-    assert view.options["layout"]["hierarchical"]["direction"] == "RL"
+    assert all(n["x"] < 0 for n in view.nodes if n["id"] != target.id)  # right to left
     # group edges run the way the data moves: from the schools into the census
     assert {(e["from"], e["to"]) for e in view.edges if e["id"].startswith("group-edge:")} == {
         (f"group:la:{n}", census.id) for n in range(3)
@@ -130,16 +130,22 @@ def _hop(flow_id: str, src: str, dst: str) -> Hop:
 
 
 def test_a_wide_level_wraps_into_columns_placed_by_the_server() -> None:
-    from web.journey import COLUMN_ROWS, _wrap_levels
+    from web.layout import COLUMN_ROWS, COLUMN_WIDTH, ROW_HEIGHT, place
+    from web.style import FONT_SIZE, LABEL_LINE, wrap_label
 
     nodes: list[dict[str, Any]] = [{"id": "s", "level": 0, "color": "a", "label": "school"}]
     nodes += [{"id": f"r{i}", "level": 1, "color": "b", "label": f"r{i:03d}"} for i in range(100)]
-    _wrap_levels(nodes, upstream=False)
+    place(nodes)
     wide = [n for n in nodes if n["level"] == 1]
     columns = {n["x"] for n in wide}
-    assert len(columns) == -(-100 // COLUMN_ROWS)  # 3 columns of at most 36
+    assert len(columns) == -(-100 // COLUMN_ROWS)  # columns of at most COLUMN_ROWS
     assert all(n["x"] > nodes[0]["x"] for n in wide)  # left to right by hop
     assert max(sum(1 for n in wide if n["x"] == x) for x in columns) == COLUMN_ROWS
     assert len({(n["x"], n["y"]) for n in nodes}) == len(nodes)  # no two in one place
-    _wrap_levels(nodes, upstream=True)
+    place(nodes, reverse=True)
     assert all(n["x"] < 0 for n in wide)  # upstream: right to left into the anchor
+    # a label (two lines at most) fits between rows, a line of it between columns
+    label = wrap_label("Department for Education National Pupil Database extract recipients")
+    assert len(label.split("\n")) == 2 and all(len(x) <= LABEL_LINE for x in label.split("\n"))
+    assert ROW_HEIGHT >= 28 + 2 * FONT_SIZE * 1.2 + 8
+    assert COLUMN_WIDTH >= LABEL_LINE * FONT_SIZE * 0.56

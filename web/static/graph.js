@@ -2,11 +2,18 @@
    The data comes from the page itself (<script id="graph-data">); an organisation's record
    and sources are fetched from the app's own JSON API (/orgs/{id}). Text is always set with
    textContent, never parsed as HTML.
-   Ready signal (for tests and the benchmark): once the physics has stopped and the click
+   Positions come from the server (web/layout.py): nothing moves, the same result draws the
+   same picture. The view opens fitted to the whole drawing; when that would draw labels
+   under 11 px, it opens on the start node at the smallest zoom whose labels are readable
+   (smaller labels are never drawn: hover a circle, or use the list of what is drawn).
+   Keys while the graph has the focus: + and - zoom in even steps of 20%, 0 fits the whole
+   drawing, the arrow keys move it. The buttons above the drawing do the same.
+   Ready signal (for tests and the benchmark): once the first frame is drawn and the click
    handlers are attached, #graph gets data-state="stable", <body> gets
    data-graph-ready="true" and window.edflowsGraphReady is true. */
 (function () {
   "use strict";
+  var MIN_LABEL_PX = 11, STEP = 1.2, PAN_PX = 80;
   var dataEl = document.getElementById("graph-data");
   var container = document.getElementById("graph");
   if (!dataEl || !container || typeof vis === "undefined") { return; }
@@ -15,17 +22,18 @@
   var body = document.getElementById("panel-body");
   var title = document.getElementById("panel-title");
   var options = data.options;
-  if (data.nodes.length > 300) { options.physics.stabilization.iterations = 80; }
+  var fontSize = options.nodes.font.size;
   var network = new vis.Network(container, {
     nodes: new vis.DataSet(data.nodes), edges: new vis.DataSet(data.edges)
   }, options);
   window.edflowsNetwork = network;
-  // vis-network's own frame takes the keyboard focus (arrow keys pan, +/- zoom while it has
-  // it): it, not the empty container, is now the image with the graph's name
+  // vis-network's own frame takes the keyboard focus: it, not the empty container, is now
+  // the image with the graph's name
   var frame = container.querySelector(".vis-network");
   if (frame) {
     frame.id = "graph-canvas";
     frame.setAttribute("role", "img");
+    frame.setAttribute("tabindex", "0");
     frame.setAttribute("aria-label", container.getAttribute("aria-label"));
     frame.setAttribute("aria-describedby", "graph-hint");
     container.removeAttribute("role");
@@ -36,7 +44,57 @@
       e.preventDefault();
       frame.focus({ preventScroll: true });
     });
+    frame.addEventListener("keydown", function (e) {
+      var moved = true;
+      if (e.key === "+" || e.key === "=") { zoomBy(STEP); }
+      else if (e.key === "-" || e.key === "_") { zoomBy(1 / STEP); }
+      else if (e.key === "0") { fitAll(); }
+      else if (e.key === "ArrowRight") { panBy(PAN_PX, 0); }
+      else if (e.key === "ArrowLeft") { panBy(-PAN_PX, 0); }
+      else if (e.key === "ArrowUp") { panBy(0, -PAN_PX); }
+      else if (e.key === "ArrowDown") { panBy(0, PAN_PX); }
+      else { moved = false; }
+      if (moved) { e.preventDefault(); }
+    });
   }
+  function zoomBy(factor) {
+    network.moveTo({ scale: network.getScale() * factor, animation: false });
+    announce();
+  }
+  function panBy(dx, dy) {
+    var p = network.getViewPosition(), s = network.getScale();
+    network.moveTo({ position: { x: p.x + dx / s, y: p.y + dy / s }, animation: false });
+  }
+  function fitAll() { network.fit({ animation: false }); announce(); }
+  function readableScale() { return (MIN_LABEL_PX + 0.5) / fontSize; }
+  function opening() {
+    network.fit({ animation: false });
+    var least = readableScale();
+    if (network.getScale() < least) {
+      // open on the start node, at the edge the drawing grows away from
+      var at = data.anchor && network.getPositions([data.anchor])[data.anchor];
+      var centre = network.getViewPosition();
+      if (at) {
+        var half = (container.clientWidth / 2 - 90) / least;
+        centre = { x: at.x + (centre.x >= at.x ? half : -half), y: at.y };
+      }
+      network.moveTo({ position: centre, scale: least, animation: false });
+    }
+    announce();
+  }
+  var zoomStatus = document.getElementById("graph-zoom");
+  function announce() {
+    if (!zoomStatus) { return; }
+    var s = network.getScale();
+    zoomStatus.textContent = "zoom " + Math.round(s * 100) + "%" +
+      (s * fontSize < MIN_LABEL_PX ? ": names too small to draw, hover a circle or use the list" : "");
+  }
+  document.querySelectorAll("[data-zoom]").forEach(function (btn) {
+    btn.addEventListener("click", function () {
+      var how = btn.dataset.zoom;
+      if (how === "in") { zoomBy(STEP); } else if (how === "out") { zoomBy(1 / STEP); } else { fitAll(); }
+    });
+  });
 
   network.on("click", function (params) {
     if (params.nodes.length) { showNode(params.nodes[0]); }
@@ -50,18 +108,17 @@
   });
 
   function settled() {
-    network.setOptions({ physics: { enabled: false } });
     container.dataset.state = "stable";
     document.body.dataset.graphReady = "true";
     window.edflowsGraphReady = true;
     var wanted = decodeURIComponent(location.hash.slice(1));
     if (wanted && data.info[wanted]) { showNode(wanted, true); }
+    else if (wanted) {
+      var note = document.getElementById("graph-missing");
+      if (note) { note.hidden = false; note.textContent = "“" + wanted + "” is not in this drawing: the data does not reach it with these settings."; }
+    }
   }
-  if (options.physics.enabled === false) { network.once("afterDrawing", settled); }
-  network.once("stabilizationIterationsDone", function () {
-    if (container.dataset.state !== "stable") { settled(); }
-  });
-  setTimeout(function () { if (container.dataset.state !== "stable") { settled(); } }, 8000);
+  network.once("afterDrawing", function () { opening(); settled(); });
 
   function el(tag, text, cls) {
     var e = document.createElement(tag);
@@ -77,15 +134,21 @@
     panel.dataset.shown = "yes";
     if (focus) { panel.focus(); panel.scrollIntoView({ block: "nearest" }); }
   }
-  function facts(pairs) {
+  // facts as a list; a fact in `always` that is missing is shown as "not stated"
+  function facts(pairs, always) {
     var dl = el("dl");
     pairs.forEach(function (p) {
-      if (p[1] === undefined || p[1] === null || p[1] === "" ||
-          (Array.isArray(p[1]) && !p[1].length)) { return; }
-      dl.append(el("dt", p[0]), el("dd", Array.isArray(p[1]) ? p[1].join(", ") : p[1]));
+      var missing = p[1] === undefined || p[1] === null || p[1] === "" ||
+          (Array.isArray(p[1]) && !p[1].length);
+      if (missing && !(always && always.indexOf(p[0]) >= 0)) { return; }
+      var dd = el("dd", missing ? "not stated" : (Array.isArray(p[1]) ? p[1].join(", ") : p[1]));
+      if (missing) { dd.className = "not-stated"; }
+      dl.append(el("dt", p[0]), dd);
     });
     return dl;
   }
+  function itemName(id) { return (data.item_names && data.item_names[id]) || id; }
+  function itemNames(ids) { return (ids || []).map(itemName); }
   function sourceList(sources) {
     var wrap = el("section", null, "sources");
     wrap.append(el("h3", "Sources (" + sources.length + ")"));
@@ -124,6 +187,13 @@
           ["Flows out", d.flows_out_total], ["Flows in", d.flows_in_total]
         ]);
         var more = el("p"); more.append(link("/record/" + encodeURIComponent(id), "Full record"));
+        var r = data.routes;
+        if (r && id !== data.anchor) {
+          var q = new URLSearchParams({ from: r.to ? id : r.from, to: r.to || id, item: r.item });
+          if (r.as_of) { q.set("as_of", r.as_of); }
+          if (r.include_derived) { q.set("include_derived", "true"); }
+          more.append(" · ", link("/routes?" + q.toString(), "all routes here, and the cut"));
+        }
         show(info.name, head.concat([extra, sourceList(d.sources || []), more]), false);
       })
       .catch(function () { loading.textContent = "No record for this node in the graph."; });
@@ -158,13 +228,24 @@
     }
     if (focus) { try { network.selectEdges([id]); } catch (err) { /* not drawn */ } }
     var dates = [f.valid_from, f.valid_to].filter(Boolean).join(" to ");
+    var purposes = (f.purposes || []).map(function (p) { return p.replace(/_/g, " "); }).join(", ");
+    var record = el("p");
+    record.append(link("/record/" + encodeURIComponent(f.flow_id), "The flow's own record"));
     show(name(f.from_id) + " → " + name(f.to_id), [facts([
       ["Kind", f.kind.replace(/_/g, " ")], ["Evidence", f.evidence + (f.derived ? " (derived data only)" : "")],
-      ["Carries (matched)", f.matched_items], ["All items", f.items], ["Subjects", f.subjects],
-      ["Purpose", f.purpose_text || (f.purposes || []).join(", ")], ["Lawful basis", f.lawful_basis],
+      ["Carries (matched)", itemNames(f.matched_items)], ["All items", itemNames(f.items)], ["Subjects", f.subjects],
+      ["Purpose", f.purpose_text || purposes], ["Lawful basis", f.lawful_basis],
       ["Article 9 condition", f.art9_condition], ["Retention", f.retention],
       ["Storage country", f.storage_country], ["NPD tier", f.tier], ["In force", dates],
-      ["Outcome", f.outcome], ["Conflicts between sources", f.conflicts], ["Flow id", f.flow_id]
-    ]), sourceList(f.sources || [])], focus);
+      ["Outcome", f.outcome], ["Conflicts between sources", f.conflicts],
+      ["Disputed (some papers say so, others say not)", f.disputed_items],
+      ["Denied by a source", f.denied_items],
+      ["Figures", (f.figures || []).map(function (g) {
+        return g.what + ": " + g.value + " (" + g.period + ", " + g.source + ")" +
+          (g.superseded_by ? " superseded by " + g.superseded_by : "");
+      })],
+      ["Flow id", f.flow_id]
+    ], ["Purpose", "Lawful basis", "Retention", "Storage country", "NPD tier", "In force"]),
+    sourceList(f.sources || []), record], focus);
   }
 }());

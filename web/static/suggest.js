@@ -1,13 +1,31 @@
-/* edflows: item suggestions as you type, for every <input data-suggest="items">.
-   Without JavaScript the input is a plain text field and the form submits the typed item id.
-   With it, the input becomes an ARIA 1.2 combobox: typing (debounced) asks the app's own
-   /items/suggest for a short list; Up/Down move through it, Enter or a click picks an item,
-   Escape closes it. Text is always set with textContent, never parsed as HTML. */
+/* edflows: suggestions as you type, for every <input data-suggest="items"> (data items, from
+   /items/suggest) and <input data-suggest="actors"> (organisations and schools, from
+   /orgs/suggest: name, kind and id; a school with its URN and town).
+   Without JavaScript the input is a plain text field and the form submits what was typed (a
+   name or an id: the pages resolve both). With it, the input becomes an ARIA 1.2 combobox:
+   typing (debounced) asks the app for a short list, best match first; Up/Down move through
+   it, Enter or a click picks one, Escape closes it. Text is always set with textContent,
+   never parsed as HTML. */
 (function () {
   "use strict";
   var DELAY = 180, MIN_CHARS = 2, LIMIT = 10;
 
+  var SOURCES = {
+    items: { url: "/items/suggest", label: "Matching data items" },
+    actors: { url: "/orgs/suggest", label: "Matching organisations and schools" }
+  };
+  function detail(it, kind) {
+    if (kind === "items") { return it.id; }
+    if (it.kind === "School") {
+      return ["school", it.urn ? "URN " + it.urn : null, it.town].filter(Boolean).join(" · ");
+    }
+    var what = (it.org_type || it.kind || "").replace(/_/g, " ").replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+    return [what, it.id].filter(Boolean).join(" · ");
+  }
+
   function setup(input, n) {
+    var kind = input.dataset.suggest in SOURCES ? input.dataset.suggest : "items";
+    var source = SOURCES[kind];
     var wrap = input.closest(".combo") || input.parentElement;
     var listId = (input.id || "item-input-" + n) + "-options";
     if (!input.id) { input.id = "item-input-" + n; }
@@ -15,7 +33,7 @@
     list.id = listId;
     list.className = "suggest";
     list.setAttribute("role", "listbox");
-    list.setAttribute("aria-label", "Matching data items");
+    list.setAttribute("aria-label", source.label);
     list.hidden = true;
     var status = document.createElement("p");
     status.className = "sr";
@@ -63,7 +81,7 @@
         var name = document.createElement("span");
         name.textContent = it.name;
         var code = document.createElement("code");
-        code.textContent = it.id;
+        code.textContent = detail(it, kind);
         li.append(name, " ", code);
         li.addEventListener("mousedown", function (e) { e.preventDefault(); });
         li.addEventListener("click", function () { pick(i); });
@@ -78,7 +96,7 @@
           ": use the up and down arrows, then Enter";
       } else {
         close();
-        status.textContent = "No matching item";
+        status.textContent = kind === "items" ? "No matching item" : "No matching organisation";
       }
     }
     function ask() {
@@ -87,7 +105,7 @@
       if (q === last && options.length) { list.hidden = false; input.setAttribute("aria-expanded", "true"); return; }
       if (controller) { controller.abort(); }
       controller = typeof AbortController === "function" ? new AbortController() : null;
-      fetch("/items/suggest?q=" + encodeURIComponent(q) + "&limit=" + LIMIT, {
+      fetch(source.url + "?q=" + encodeURIComponent(q) + "&limit=" + LIMIT, {
         headers: { Accept: "application/json" }, signal: controller ? controller.signal : undefined
       })
         .then(function (r) { return r.ok ? r.json() : []; })
@@ -121,5 +139,5 @@
     input.addEventListener("blur", function () { setTimeout(close, 100); });
   }
 
-  document.querySelectorAll("input[data-suggest='items']").forEach(setup);
+  document.querySelectorAll("input[data-suggest]").forEach(setup);
 }());

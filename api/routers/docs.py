@@ -1,0 +1,60 @@
+"""The API's documentation pages, /docs (Swagger UI) and /redoc, with every script, style
+and font served by the app itself, so they work offline.
+
+The files come from the `fastapi-offline` package (Swagger UI under Apache 2.0, Redoc under
+MIT; see that package's licence); FastAPI's own pages would load them from a CDN, and Redoc
+would load Google fonts. Following FastAPI's "self-hosting JavaScript and CSS for docs".
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import fastapi_offline
+from fastapi import APIRouter, HTTPException, Request
+from fastapi import Path as PathParam
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse
+
+DOCS_ASSETS = Path(fastapi_offline.__file__).resolve().parent / "static"
+ASSET_TYPES = {
+    "swagger-ui-bundle.js": "text/javascript",
+    "swagger-ui.css": "text/css",
+    "redoc.standalone.js": "text/javascript",
+    "favicon.png": "image/png",
+}
+ASSET_URL = "/docs-assets"
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/docs", response_class=HTMLResponse)
+def swagger_ui(request: Request) -> HTMLResponse:
+    return get_swagger_ui_html(
+        openapi_url=request.app.openapi_url,
+        title=f"{request.app.title} API",
+        swagger_js_url=f"{ASSET_URL}/swagger-ui-bundle.js",
+        swagger_css_url=f"{ASSET_URL}/swagger-ui.css",
+        swagger_favicon_url=f"{ASSET_URL}/favicon.png",
+    )
+
+
+@router.get("/redoc", response_class=HTMLResponse)
+def redoc(request: Request) -> HTMLResponse:
+    return get_redoc_html(
+        openapi_url=request.app.openapi_url,
+        title=f"{request.app.title} API",
+        redoc_js_url=f"{ASSET_URL}/redoc.standalone.js",
+        redoc_favicon_url=f"{ASSET_URL}/favicon.png",
+        with_google_fonts=False,
+    )
+
+
+@router.get(ASSET_URL + "/{name}")
+def asset(name: Annotated[str, PathParam(max_length=40)]) -> FileResponse:
+    if name not in ASSET_TYPES:
+        raise HTTPException(404, f"no documentation file {name!r}")
+    return FileResponse(
+        DOCS_ASSETS / name, media_type=ASSET_TYPES[name], headers={"Cache-Control": "max-age=86400"}
+    )
