@@ -116,7 +116,28 @@ def test_the_session_cookie_is_httponly_and_samesite_strict(
         answer = sign_in(client, school_token(graph, URN).secret)
     cookie = next(h for h in answer.headers.get_list("set-cookie") if h.startswith(COOKIE))
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Max-Age=" in cookie
-    assert "Secure" not in cookie  # served over http here; over https it is Secure
+    assert "Secure" not in cookie  # served over http here ...
+    app = create_app(neo4j_settings)
+    with TestClient(app, base_url="https://testserver") as client:
+        answer = sign_in(client, school_token(graph, URN).secret)
+        cookie = next(h for h in answer.headers.get_list("set-cookie") if h.startswith(COOKIE))
+        assert "Secure" in cookie  # ... and Secure over https
+
+        # signing out ends the session at once, and the old cookie opens nothing
+        page = client.get(f"/schools/{URN}/edit")
+        old = client.cookies[COOKIE]
+        out = client.post("/signout", data={"csrf": csrf_of(page.text)}, follow_redirects=False)
+        assert out.status_code == 303 and out.headers["location"] == "/signin"
+        client.cookies.set(COOKIE, old)
+        assert client.get(f"/schools/{URN}/edit").status_code == 403
+
+
+def test_failed_sign_ins_are_limited_per_address(graph: Database, neo4j_settings: Settings) -> None:
+    with TestClient(create_app(neo4j_settings)) as client:
+        statuses = [sign_in(client, "edf_not-a-real-token").status_code for _ in range(11)]
+        assert statuses[:10] == [403] * 10 and statuses[10] == 429
+        # while blocked, even the right token waits: nothing is tried
+        assert sign_in(client, school_token(graph, URN).secret).status_code == 429
 
 
 def test_a_special_category_item_without_an_article_9_condition_is_shown_at_its_field(
