@@ -46,7 +46,9 @@ def site(graph: Database, neo4j_settings: Settings) -> Iterator[str]:
 
 
 def sign_in(page: Page, site: str, secret: str) -> None:
-    page.goto(site + "/signin")
+    page.goto(site + "/")  # from the start page, as a new user comes
+    page.get_by_role("link", name="Your school's workspace").click()
+    expect(page).to_have_url(f"{site}/signin")
     page.get_by_label("Your school's token").fill(secret)
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(f"{site}/schools/{URN}/edit")
