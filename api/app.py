@@ -23,9 +23,12 @@ from api.routers import (
     health,
     journeys,
     pages,
+    proposals,
     releases,
+    signin,
     transparency,
     trust,
+    trust_view,
     workspace,
 )
 from api.sessions import SessionStore, SignInLimit
@@ -45,7 +48,10 @@ ROUTERS = [
     edit.router,
     trust.router,
     docs.router,
+    signin.router,
     workspace.router,
+    trust_view.router,
+    proposals.router,
 ]
 
 

@@ -13,6 +13,8 @@ CREATE CONSTRAINT source_id IF NOT EXISTS FOR (n:Source) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT flow_id IF NOT EXISTS FOR ()-[f:FLOW]-() REQUIRE f.id IS UNIQUE;
 CREATE CONSTRAINT load_id IF NOT EXISTS FOR (n:Load) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT map_version_id IF NOT EXISTS FOR (n:MapVersion) REQUIRE n.id IS UNIQUE;
+// A product a school proposed for the catalogue (graph/proposals.py), pending review.
+CREATE CONSTRAINT proposal_id IF NOT EXISTS FOR (n:Proposal) REQUIRE n.id IS UNIQUE;
 
 CREATE INDEX school_urn IF NOT EXISTS FOR (n:School) ON (n.urn);
 CREATE INDEX map_version_urn IF NOT EXISTS FOR (n:MapVersion) ON (n.urn);

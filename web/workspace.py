@@ -141,6 +141,10 @@ def categories(rows: list[dict[str, Any]]) -> list[CategoryView]:
     for key, (title, (prompt, source)) in CATEGORIES.items():
         mine = [(i, r) for i, r in enumerate(rows) if r.get("category") == key]
         views.append(CategoryView(key, title, prompt, source, mine))
+    loose = [(i, r) for i, r in enumerate(rows) if r.get("category") not in CATEGORIES]
+    if loose:  # a partial map's rows whose product the catalogue did not recognise
+        title = "not yet in a category (pick the product and category)"
+        views.append(CategoryView("uncategorised", title, *PROMPT_FLOWS, loose))
     return views
 
 

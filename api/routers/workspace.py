@@ -11,11 +11,11 @@ page with a 403 or 422, and writes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
+from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
 
@@ -23,18 +23,19 @@ from api import sessions
 from api.deps import DbDep
 from api.forms import FormData, read_form
 from api.maps import upload_school_map
-from api.routers.pages import PageRoute
 from api.sessions import SignedIn
+from api.workspace_access import Refused, UrnPath, WorkspaceRoute, editor_session
 from graph.db import Database
 from graph.dpo import check_map
-from graph.editing import may_edit_map
 from graph.errors import EdflowsError
 from graph.known_actors import GraphActors
 from graph.loadplan import LoadError
-from graph.tokens import authenticate, hash_secret
-from graph.workspace import catalogue_products, map_versions, school_name, trust_maps
+from graph.proposals import proposals
+from graph.workspace import catalogue_products, map_versions, school_name
 from loaders.catalogue import curated_catalogue
 from loaders.curated_files import curated_path
+from loaders.published_maps import MARK as PUBLISHED_MARK
+from loaders.published_maps import PublishedMaps, published_maps
 from loaders.school_map import BIOMETRIC_NOTE, blank_template, diff_maps
 from loaders.workspace_map import (
     XLSX,
@@ -48,99 +49,11 @@ from web import workspace as view
 from web.render import render
 
 MAX_UPLOAD_BYTES = 1_000_000  # a school's map is a few kB; the template with 200 rows ~20 kB
-UrnPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9]{1,20}$", examples=["100000"])]
-
-
-class Refused(Exception):
-    """A request the workspace refuses: shown as a short page, nothing written."""
-
-    def __init__(self, status: int, title: str, detail: str, back: str | None = None) -> None:
-        super().__init__(detail)
-        self.status, self.title, self.detail, self.back = status, title, detail, back
-
-
-class WorkspaceRoute(PageRoute):
-    """A page route whose refusals are HTML pages (and the database's failures, as pages')."""
-
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
-
-        async def refusing(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except Refused as exc:
-                html = render(
-                    "workspace_error.html",
-                    title=exc.title,
-                    detail=exc.detail,
-                    back=exc.back,
-                    back_label=None,
-                )
-                return HTMLResponse(html, exc.status)
-
-        return refusing
-
-
+TOO_LARGE = (
+    f"The upload is larger than {MAX_UPLOAD_BYTES // 1000} kB. A school's map is a few kB: "
+    "check that it is the map, with one row per system."
+)
 router = APIRouter(include_in_schema=False, route_class=WorkspaceRoute)
-
-
-# -- signing in and out -------------------------------------------------------------------------
-
-
-@router.get("/signin", response_class=HTMLResponse)
-def signin_page(request: Request) -> HTMLResponse:
-    return _signin(request, None, 200)
-
-
-@router.post("/signin", response_class=HTMLResponse)
-async def signin(request: Request, db: DbDep) -> Response:
-    form = await read_form(request)
-    if not sessions.csrf_matches(request.cookies.get(sessions.CSRF_COOKIE), form.one("csrf")):
-        raise Refused(403, "The sign-in form had expired", FORGED, "/signin")
-    limit: sessions.SignInLimit = request.app.state.signin_limit
-    client = sessions.client_address(request)
-    if limit.blocked(client):
-        return _signin(request, "Too many failed sign-ins: wait a minute and try again.", 429)
-    secret = form.one("token").strip()
-    token = await run_in_threadpool(authenticate, db, secret)
-    if token is None:
-        limit.failed(client)
-        return _signin(request, "That token is unknown or has been revoked.", 403)
-    session = sessions.store(request).open(hash_secret(secret))
-    answer = RedirectResponse("/workspace", 303)
-    sessions.set_session_cookie(request, answer, session)
-    answer.delete_cookie(sessions.CSRF_COOKIE, path="/")
-    return answer
-
-
-@router.post("/signout")
-async def signout(request: Request, db: DbDep) -> Response:
-    form = await read_form(request)
-    signed = sessions.signed_in(request, db)
-    if signed is not None:
-        _check_csrf(signed, form)
-        sessions.store(request).close(signed.session.id)
-    answer = RedirectResponse("/signin", 303)
-    sessions.clear_session_cookie(request, answer)
-    return answer
-
-
-@router.get("/workspace")
-def workspace(request: Request, db: DbDep) -> Response:
-    signed = sessions.signed_in(request, db)
-    if signed is None:
-        return RedirectResponse("/signin", 303)
-    if signed.token.role == "school" and signed.token.urn:
-        return RedirectResponse(f"/schools/{signed.token.urn}/edit", 303)
-    if signed.token.role == "trust" and signed.token.trust:
-        return RedirectResponse(f"/trusts/{signed.token.trust}", 303)
-    raise Refused(
-        403,
-        "No school to edit",
-        f"A {signed.token.role} token has no school map to edit in the workspace; "
-        "sign in with your school's token.",
-        "/signin",
-    )
 
 
 @router.get("/workspace/template.xlsx")
@@ -149,6 +62,23 @@ def template_xlsx() -> Response:
     body = xlsx_template(list(view.CATEGORIES), view.LAWFUL_BASES, sorted(catalogue.items))
     headers = {"Content-Disposition": 'attachment; filename="school-map-template.xlsx"'}
     return Response(body, media_type=XLSX, headers=headers)
+
+
+@router.get("/workspace/published", response_class=HTMLResponse)
+def published(db: DbDep) -> HTMLResponse:
+    """Which schools' published statements became partial maps (the match and its score),
+    and every statement that could not be matched, with the reason; each cites its page."""
+    found = _published(db)
+    if found is None:
+        raise Refused(404, "Not available", "The public data files are not at hand here.", "/")
+    html = render(
+        "workspace_published.html",
+        matches=sorted(found.matches.items(), key=lambda kv: kv[1].name),
+        maps=found.maps,
+        unmatched=found.unmatched,
+        mark=PUBLISHED_MARK,
+    )
+    return HTMLResponse(html)
 
 
 @router.get("/workspace/template.csv")
@@ -168,7 +98,7 @@ def edit_page(
     row: Annotated[int | None, Query(ge=0, le=10_000)] = None,
     category: Annotated[str, Query(max_length=40)] = "",
 ) -> HTMLResponse:
-    signed = _editor(request, db, urn)
+    signed = editor_session(request, db, urn)
     rows = _draft(db, signed, urn)
     editing = row if row is not None and row < len(rows) else None
     form = view.form_from_row(rows[editing] if editing is not None else None)
@@ -180,7 +110,7 @@ def edit_page(
 @router.post("/schools/{urn}/edit/row", response_class=HTMLResponse)
 async def edit_row(request: Request, db: DbDep, urn: UrnPath) -> Response:
     form = await read_form(request)
-    signed = _editor(request, db, urn, form)
+    signed = editor_session(request, db, urn, form)
     rows = _draft(db, signed, urn)
     editing = _index(form, rows)
     row = view.row_from_form(form.fields)
@@ -207,7 +137,7 @@ async def edit_row(request: Request, db: DbDep, urn: UrnPath) -> Response:
 @router.post("/schools/{urn}/edit/remove")
 async def remove_row(request: Request, db: DbDep, urn: UrnPath) -> Response:
     form = await read_form(request)
-    signed = _editor(request, db, urn, form)
+    signed = editor_session(request, db, urn, form)
     rows = _draft(db, signed, urn)
     index = _index(form, rows)
     if index is not None:
@@ -219,7 +149,7 @@ async def remove_row(request: Request, db: DbDep, urn: UrnPath) -> Response:
 @router.post("/schools/{urn}/edit/save", response_class=HTMLResponse)
 async def save(request: Request, db: DbDep, urn: UrnPath) -> Response:
     form = await read_form(request)
-    signed = _editor(request, db, urn, form)
+    signed = editor_session(request, db, urn, form)
     rows = _draft(db, signed, urn)
     content, starts = draft_document(urn, rows)
     try:
@@ -240,7 +170,7 @@ async def save(request: Request, db: DbDep, urn: UrnPath) -> Response:
 @router.post("/schools/{urn}/edit/start", response_class=HTMLResponse)
 async def start_from(request: Request, db: DbDep, urn: UrnPath) -> Response:
     form = await read_form(request)
-    signed = _editor(request, db, urn, form)
+    signed = editor_session(request, db, urn, form)
     choice = form.one("start")
     if choice == "demo":
         data = yaml.safe_load(curated_path("demo_school_map.yaml").read_text(encoding="utf-8"))
@@ -261,7 +191,7 @@ async def upload(request: Request, db: DbDep, urn: UrnPath) -> Response:
     if length.isdigit() and int(length) > MAX_UPLOAD_BYTES + 10_000:
         raise Refused(422, "The file is too large", TOO_LARGE, f"/schools/{urn}/edit")
     form = await read_form(request)
-    signed = _editor(request, db, urn, form)
+    signed = editor_session(request, db, urn, form)
     file = form.files.get("file")
     if file is None or not file.content:
         errors = {"upload": "choose a .csv or .xlsx file to upload."}
@@ -326,45 +256,6 @@ def history(
 
 # -- helpers ------------------------------------------------------------------------------------
 
-FORGED = (
-    "The form did not carry this session's security token (CSRF), so it was refused. "
-    "Reload the page and send the form again."
-)
-ENDED = (
-    "You are not signed in: the session has expired, was signed out, or its token has been "
-    "revoked. Sign in again with your school's token."
-)
-TOO_LARGE = (
-    f"The upload is larger than {MAX_UPLOAD_BYTES // 1000} kB. A school's map is a few kB: "
-    "check that it is the map, with one row per system."
-)
-
-
-def _editor(request: Request, db: Database, urn: str, form: FormData | None = None) -> SignedIn:
-    """The signed-in session that may edit `urn`'s map, or a refusal (403)."""
-    signed = sessions.signed_in(request, db)
-    if signed is None:
-        raise Refused(403, "Please sign in", ENDED, "/signin")
-    if form is not None:
-        _check_csrf(signed, form)
-    token = signed.token
-    if not may_edit_map(db, token, urn):
-        if token.role == "school":
-            detail = f"This session's token may edit URN {token.urn}'s map, not URN {urn}'s."
-            mine = f"/schools/{token.urn}/edit"
-        elif token.role == "trust":
-            detail = f"URN {urn} is not a school of trust {token.trust}, which this token edits."
-            mine = f"/trusts/{token.trust}"
-        else:
-            detail, mine = f"A {token.role} token cannot edit a school's map.", None
-        raise Refused(403, "Not your school", detail, mine)
-    return signed
-
-
-def _check_csrf(signed: SignedIn, form: FormData) -> None:
-    if not sessions.csrf_matches(signed.session.csrf, form.one("csrf")):
-        raise Refused(403, "The form was refused", FORGED)
-
 
 def _draft(db: Database, signed: SignedIn, urn: str) -> list[dict[str, Any]]:
     """The session's draft of the map; a new draft starts from the last saved version."""
@@ -372,7 +263,29 @@ def _draft(db: Database, signed: SignedIn, urn: str) -> list[dict[str, Any]]:
     if urn not in drafts:
         versions = map_versions(db, urn)
         drafts[urn] = [dict(r) for r in versions[0].rows] if versions else []
+        published = _published(db)
+        if not versions and published is not None and urn in published.maps:
+            drafts[urn] = [dict(r) for r in published.maps[urn]]
+            matched = [(k, m) for k, m in published.matches.items() if m.urn == urn]
+            signed.session.origins[urn] = (
+                f"the school's published statements ({PUBLISHED_MARK}): "
+                f"{len(drafts[urn])} statement(s) of “{matched[0][0]}”, matched to URN {urn} "
+                f"({matched[0][1].name}, {matched[0][1].la}) with score {matched[0][1].score}. "
+                "Each row cites the school's own page; add what the pages do not say "
+                "(lawful basis, retention, storage, ...) before saving"
+            )
     return drafts[urn]
+
+
+def _published(db: Database) -> PublishedMaps | None:
+    """The schools' published statements as partial maps, when the public files are at hand."""
+    data = Path(db.settings.shared_data)
+    files = (
+        data / "edtech-catalogue" / "school_processors.csv",
+        data / "schools" / "2017-2018_england_spine.csv",
+        data / "local-authorities" / "EnglishLaNameCodes.csv",
+    )
+    return published_maps(*files) if all(f.is_file() for f in files) else None
 
 
 def _index(form: FormData, rows: list[dict[str, Any]]) -> int | None:
@@ -386,15 +299,6 @@ def _said(exc: EdflowsError) -> str:
     if isinstance(exc, LoadError) and message.startswith(exc.path):
         message = message[len(exc.path) :].lstrip(", ")
     return message
-
-
-def _signin(request: Request, error: str | None, status: int) -> HTMLResponse:
-    csrf = sessions.signin_csrf(request)
-    hours = sessions.SESSION_SECONDS // 3600
-    html = render("workspace_signin.html", csrf=csrf, error=error, hours=hours)
-    answer = HTMLResponse(html, status)
-    sessions.set_csrf_cookie(request, answer, csrf)
-    return answer
 
 
 def _editor_page(
@@ -442,36 +346,6 @@ def _editor_page(
         reminders=view.reminders,
         biometric_note=BIOMETRIC_NOTE,
         max_upload_kb=MAX_UPLOAD_BYTES // 1000,
+        proposed=proposals(db, urn=urn),
     )
     return HTMLResponse(html, status)
-
-
-@router.get("/trusts/{code}", response_class=HTMLResponse)
-def trust_view(request: Request, db: DbDep, code: UrnPath) -> HTMLResponse:
-    """Each school of the trust with its completeness and gaps, and the products used across
-    the trust. Public, like every reading page; a trust's session gets edit links."""
-    name, schools = trust_maps(db, code)
-    if name is None:
-        raise Refused(404, "No such trust", f"No trust with code {code} is in the graph.", "/")
-    special = view.special_items(curated_catalogue())
-    products = view.products_by_id(catalogue_products(db))
-    summaries = [(school, check_map(school.rows, special, None)) for school in schools]
-    used: dict[str, list[str]] = {}
-    for school in schools:
-        for row in school.rows:
-            used.setdefault(str(row.get("product")), []).append(school.name)
-    signed = sessions.signed_in(request, db)
-    editable = signed is not None and signed.token.role == "trust" and signed.token.trust == code
-    html = render(
-        "workspace_trust.html",
-        code=code,
-        trust=name,
-        summaries=summaries,
-        used=sorted(used.items(), key=lambda kv: (-len(set(kv[1])), kv[0])),
-        products=products,
-        editable=editable,
-        signed=signed is not None,
-        token=signed.token if signed else None,
-        csrf=signed.session.csrf if signed else "",
-    )
-    return HTMLResponse(html)

@@ -21,7 +21,7 @@ from tests.support.workspace import school_token, small_graph
 
 pytestmark = pytest.mark.browser
 URN = "100000"  # the school the office works for (one constant: the demo school may move)
-OTHER_URN = "100001"  # loaded too, so this module shares the integration tests' graph
+OTHER_URN, PUBLISHED_URN = "100001", "107849"  # loaded too: the integration tests' graph
 Shoot = Callable[[str], None]
 UNLABELLED = """() => Array.from(document.querySelectorAll('input, select, textarea'))
   .filter(el => el.type !== 'hidden' && el.offsetParent !== null)
@@ -33,7 +33,7 @@ UNLABELLED = """() => Array.from(document.querySelectorAll('input, select, texta
 def graph(
     session_db: Database, shared_data: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Database:
-    return small_graph(session_db, shared_data, tmp_path_factory, {URN, OTHER_URN})
+    return small_graph(session_db, shared_data, tmp_path_factory, {URN, OTHER_URN, PUBLISHED_URN})
 
 
 @pytest.fixture()
@@ -46,7 +46,9 @@ def site(graph: Database, neo4j_settings: Settings) -> Iterator[str]:
 
 
 def sign_in(page: Page, site: str, secret: str) -> None:
-    page.goto(site + "/signin")
+    page.goto(site + "/")  # from the start page, as a new user comes
+    page.get_by_role("link", name="Your school's workspace").click()
+    expect(page).to_have_url(f"{site}/signin")
     page.get_by_label("Your school's token").fill(secret)
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(f"{site}/schools/{URN}/edit")
@@ -64,8 +66,10 @@ def add_system(
     page.goto(page.url.split("?")[0].split("#")[0] + f"?category={category}#row-form")
     page.get_by_label("What the school calls it").fill(system)
     page.get_by_label("Product (type to pick from the catalogue)").fill(product)
-    for item in items:
+    for item in items:  # typing in the filter opens the item's group
+        page.get_by_label("Filter the items").fill(item)
         page.locator(f"input[name='items'][value='{item}']").check()
+    page.get_by_label("Filter the items").fill("")
     page.get_by_label("Lawful basis (UK GDPR Article 6)").select_option(basis)
     page.get_by_label("Article 9 condition", exact=False).fill(art9)
     page.get_by_label("Retention: how long is it kept?").fill("Until the pupil leaves")

@@ -26,6 +26,7 @@ from tests.support.workspace import csrf_of, school_token, sign_in, small_graph
 pytestmark = pytest.mark.integration
 URN = "100000"  # the school the office works for (one constant: the demo school may move)
 OTHER_URN = "100001"  # another real school of the spine
+PUBLISHED_URN = "107849"  # a real school whose own page lists its processors
 
 A_ROW = {
     "system": "Canteen tills",
@@ -47,7 +48,7 @@ A_ROW = {
 def graph(
     session_db: Database, shared_data: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Database:
-    return small_graph(session_db, shared_data, tmp_path_factory, {URN, OTHER_URN})
+    return small_graph(session_db, shared_data, tmp_path_factory, {URN, OTHER_URN, PUBLISHED_URN})
 
 
 @pytest.fixture()
@@ -115,7 +116,28 @@ def test_the_session_cookie_is_httponly_and_samesite_strict(
         answer = sign_in(client, school_token(graph, URN).secret)
     cookie = next(h for h in answer.headers.get_list("set-cookie") if h.startswith(COOKIE))
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Max-Age=" in cookie
-    assert "Secure" not in cookie  # served over http here; over https it is Secure
+    assert "Secure" not in cookie  # served over http here ...
+    app = create_app(neo4j_settings)
+    with TestClient(app, base_url="https://testserver") as client:
+        answer = sign_in(client, school_token(graph, URN).secret)
+        cookie = next(h for h in answer.headers.get_list("set-cookie") if h.startswith(COOKIE))
+        assert "Secure" in cookie  # ... and Secure over https
+
+        # signing out ends the session at once, and the old cookie opens nothing
+        page = client.get(f"/schools/{URN}/edit")
+        old = client.cookies[COOKIE]
+        out = client.post("/signout", data={"csrf": csrf_of(page.text)}, follow_redirects=False)
+        assert out.status_code == 303 and out.headers["location"] == "/signin"
+        client.cookies.set(COOKIE, old)
+        assert client.get(f"/schools/{URN}/edit").status_code == 403
+
+
+def test_failed_sign_ins_are_limited_per_address(graph: Database, neo4j_settings: Settings) -> None:
+    with TestClient(create_app(neo4j_settings)) as client:
+        statuses = [sign_in(client, "edf_not-a-real-token").status_code for _ in range(11)]
+        assert statuses[:10] == [403] * 10 and statuses[10] == 429
+        # while blocked, even the right token waits: nothing is tried
+        assert sign_in(client, school_token(graph, URN).secret).status_code == 429
 
 
 def test_a_special_category_item_without_an_article_9_condition_is_shown_at_its_field(
@@ -338,3 +360,75 @@ def test_a_trust_token_edits_every_school_of_its_trust_and_sees_them_together(
         assert "School A of the test, School B of the test" in products
     with pytest.raises(EdflowsError):
         create_token(graph, "trust", None, "no code", Actor("cli"))
+
+
+def test_a_proposed_product_shows_in_its_schools_map_only_until_an_editor_accepts_it(
+    graph: Database, office: TestClient, neo4j_settings: Settings
+) -> None:
+    _, csrf = editor(office)
+    before = written(graph)
+    proposal = {
+        "name": "Reading Rocket (test proposal)",
+        "supplier": "Rocket Learning (test)",
+        "url": "https://rocket.example/privacy",
+        "csrf": csrf,
+    }
+    assert office.post(f"/schools/{URN}/edit/propose", data=proposal).status_code == 200
+    assert written(graph)["audit"] == before["audit"] + 1
+    html, _ = editor(office)
+    assert "Reading Rocket (test proposal)" in html.split('id="proposed"')[1]
+    incomplete = {**proposal, "url": "not an address"}
+    assert office.post(f"/schools/{URN}/edit/propose", data=incomplete).status_code == 422
+    # nowhere else: not in the catalogue's picker, not in another school's editor
+    assert 'value="product:reading-rocket-test-proposal"' not in html
+    with TestClient(create_app(neo4j_settings)) as editors:
+        issued = create_token(graph, "editor", None, "catalogue editor", Actor("cli"))
+        assert sign_in(editors, issued.secret).status_code == 303
+        listed = editors.get("/proposals")
+        assert listed.status_code == 200 and "Reading Rocket (test proposal)" in listed.text
+        action = re.search(r'action="(/proposals/proposal:[^"]+/accept)"', listed.text)
+        assert action
+        forged = editors.post(action.group(1), data={"csrf": "forged"})
+        assert forged.status_code == 403
+        accepted = editors.post(action.group(1), data={"csrf": csrf_of(listed.text)})
+        assert accepted.status_code == 200 and "product:reading-rocket-test-proposal" in (
+            accepted.text
+        )
+    records, _, _ = graph.driver.execute_query(
+        "MATCH (p:Product {id: 'product:reading-rocket-test-proposal'}) "
+        "MATCH (s:Source) WHERE s.id IN p.source_ids RETURN s.url AS url, s.kind AS kind",
+        database_=graph.database,
+    )
+    assert [dict(r) for r in records] == [
+        {"url": "https://rocket.example/privacy", "kind": "privacy_notice"}
+    ]
+    actions, _, _ = graph.driver.execute_query(
+        "MATCH (e:AuditEntry) WHERE e.action STARTS WITH 'product.' RETURN e.action AS a",
+        database_=graph.database,
+    )
+    assert sorted(r["a"] for r in actions) == ["product.accept", "product.propose"]
+    html, _ = editor(office)
+    assert 'value="product:reading-rocket-test-proposal"' in html  # now in the picker
+
+
+def test_a_school_with_published_statements_starts_from_them_and_must_complete_them(
+    graph: Database, neo4j_settings: Settings
+) -> None:
+    with TestClient(create_app(neo4j_settings)) as school:
+        assert sign_in(school, school_token(graph, PUBLISHED_URN).secret).status_code == 303
+        page = school.get(f"/schools/{PUBLISHED_URN}/edit")
+        assert page.status_code == 200
+        origin = page.text.split('id="ws-origin"')[1].split("</p>")[0]
+        assert "published statements" in origin and "score" in origin and "EXAMPLE" not in origin
+        assert 'data-system="SIMS"' in page.text  # the school's own page names its MIS
+        assert "farsleyspringbank.co.uk" in page.text  # each row cites the school's page
+        before = written(graph)
+        saved = school.post(
+            f"/schools/{PUBLISHED_URN}/edit/save", data={"csrf": csrf_of(page.text)}
+        )
+        assert saved.status_code == 422 and 'id="save-error"' in saved.text
+        assert written(graph) == before  # a partial map is completed before it is saved
+    listing = school.get("/workspace/published")
+    assert listing.status_code == 200
+    assert f"URN {PUBLISHED_URN}" in listing.text.split('id="matched"')[1]
+    assert "a trust or provider, not one school" in listing.text.split('id="unmatched"')[1]
