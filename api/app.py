@@ -14,8 +14,21 @@ from fastapi import FastAPI
 from api import problems
 from api.html_errors import HtmlErrors
 from api.limits import BodySizeLimit
-from api.routers import docs, edit, explore, health, journeys, pages, releases, transparency, trust
+from api.routers import (
+    docs,
+    edit,
+    explore,
+    flows,
+    health,
+    journeys,
+    pages,
+    releases,
+    transparency,
+    trust,
+    workspace,
+)
 from api.runtime import tune_gc
+from api.sessions import SessionStore, SignInLimit
 from graph.db import Database
 from graph.items import ItemIndexCache
 from graph.settings import Settings, get_settings
@@ -26,11 +39,13 @@ ROUTERS = [
     journeys.router,
     explore.router,
     releases.router,
+    flows.router,
     pages.router,
     transparency.router,
     edit.router,
     trust.router,
     docs.router,
+    workspace.router,
 ]
 
 
@@ -43,6 +58,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.db = Database(settings)
         app.state.items = ItemIndexCache()
         app.state.steps = StepCache()  # reach steps and sources, per graph generation
+        app.state.sessions = SessionStore()  # the school workspace's browser sessions
+        app.state.signin_limit = SignInLimit()
         tune_gc()
         try:
             yield

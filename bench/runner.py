@@ -45,7 +45,7 @@ from bench.load import mixed_read_paths, run_mixed_load
 from bench.measure import peak_rss_mb, percentile, run_series, timed
 from graph.db import Database, QueryTimeout
 from graph.items import ItemIndex
-from graph.journeys import JourneyService, _layers_for
+from graph.journeys import JourneyService, layers_for
 from graph.local_server import LocalNeo4j, free_port
 from graph.settings import Settings, get_settings
 from graph.stepcache import StepCache
@@ -292,7 +292,7 @@ def measure_reach(
                 start=start,
                 covering=sorted(index.covering(pair.item)),
                 item_tier=index.tier(pair.item),
-                layers=_layers_for(start),
+                layers=layers_for(start),
             )
             naive_sets[k] = {r["ids"][-1] for r in rows}
 
@@ -373,7 +373,7 @@ class PythonBFS:
     def reach(self, start: str, item: str, max_hops: int = 10) -> dict[str, str]:
         covering = self.index.covering(item)
         item_tier = self.index.tier(item)
-        layers = set(_layers_for(start) or [])
+        layers = set(layers_for(start))
         best: dict[str, str] = {}
         for cls_name, floor in self.RANK.items():
             depth = {start: 0}

@@ -22,6 +22,7 @@ CREATE INDEX actor_layer IF NOT EXISTS FOR (n:Actor) ON (n.layer);
 CREATE INDEX flow_layer IF NOT EXISTS FOR ()-[f:FLOW]-() ON (f.layer);
 CREATE INDEX flow_kind IF NOT EXISTS FOR ()-[f:FLOW]-() ON (f.kind);
 CREATE INDEX flow_origin IF NOT EXISTS FOR ()-[f:FLOW]-() ON (f.origin);
+CREATE INDEX flow_retired IF NOT EXISTS FOR ()-[f:FLOW]-() ON (f.retired);
 
 CREATE FULLTEXT INDEX name_search IF NOT EXISTS
 FOR (n:Actor|DataItem) ON EACH [n.name, n.aliases_text];

@@ -133,6 +133,11 @@ def list_entries(
     )
 
 
+def entry_from_row(row: dict[str, Any]) -> AuditEntry:
+    """An entry as a query returns it (before and after as JSON text)."""
+    return _entry(row)
+
+
 def _entry(row: dict[str, Any]) -> AuditEntry:
     data = dict(row)
     data["before"] = json.loads(data.pop("before_json") or "null")

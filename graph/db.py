@@ -2,11 +2,21 @@
 
 Routes, loaders and the CLI never hold a driver or a query string; they call a `Database`
 (or a service built on it). Works with a local `bolt://` server and with `neo4j://` /
-`neo4j+s://` routing URIs (clusters, Aura): read queries go to readers.
+`neo4j+s://` routing URIs (clusters, Aura): read queries go to readers, writes to the leader,
+and every session and query of one `Database` shares ONE bookmark manager, so a read that
+follows a write (the cache's generation read after an edit) sees that write on any member.
+
+Failing fast: the driver's own retry loop is switched off (it waits up to its retry time,
+logging "Transaction failed and will be retried", when the server is simply down). edflows
+retries here instead: transient errors (deadlocks, a leader switch) for `retry_time`, an
+unreachable server only for `unavailable_retry_time` (a fraction of a second), then
+`DatabaseUnavailable`. The same driver recovers by itself once the server is back.
 """
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -18,12 +28,14 @@ from neo4j import (
     Query,
     Record,
     RoutingControl,
+    Session,
     unit_of_work,
 )
 from neo4j.exceptions import (
     AuthError,
     ClientError,
     DriverError,
+    Neo4jError,
     ServiceUnavailable,
     SessionExpired,
 )
@@ -34,6 +46,7 @@ from graph.settings import Settings
 
 T = TypeVar("T")
 Row = dict[str, Any]
+log = logging.getLogger("edflows.db")
 
 QUERY_TIMEOUT_CODES = (
     "Neo.ClientError.Transaction.TransactionTimedOut",
@@ -55,11 +68,13 @@ class Database:
         self.driver = driver or GraphDatabase.driver(
             self.uri,
             auth=(settings.neo4j_user, settings.neo4j_password),
-            connection_timeout=5.0,
-            connection_acquisition_timeout=10.0,
-            max_transaction_retry_time=5.0,
+            connection_timeout=settings.connect_timeout,
+            connection_acquisition_timeout=max(10.0, 2 * settings.connect_timeout),
+            max_transaction_retry_time=-1.0,  # one attempt: `_retrying` decides (see above)
             notifications_min_severity="OFF",
         )
+        # causal chaining: every session and query of this Database sees the writes before it
+        self.bookmarks = GraphDatabase.bookmark_manager()
 
     def close(self) -> None:
         self.driver.close()
@@ -103,22 +118,35 @@ class Database:
         """Run several reads in one read transaction (retried on transient errors), cancelled
         by the server after `timeout` seconds (default: the query timeout setting)."""
         limited = unit_of_work(timeout=timeout or self.settings.query_timeout)(work)
-        with self._guard(), self.driver.session(database=self.database) as session:
-            return session.execute_read(limited)
+
+        def attempt() -> T:
+            with self._session() as session:
+                return session.execute_read(limited)
+
+        return self._retrying(attempt)
 
     def write_tx(self, work: Callable[[ManagedTransaction], T]) -> T:
-        """Run `work` in ONE write transaction: all of it lands, or none of it."""
-        with self._guard(), self.driver.session(database=self.database) as session:
-            return session.execute_write(work)
+        """Run `work` in ONE write transaction (sent to the leader): all of it lands, or none
+        of it. Retried from the start after a transient error, so `work` must only write."""
+
+        def attempt() -> T:
+            with self._session() as session:
+                return session.execute_write(work)
+
+        return self._retrying(attempt)
 
     # -- administration ---------------------------------------------------------------------
 
     def apply_schema(self) -> int:
         """Create every constraint and index of `cypher/schema.cypher` that is missing."""
-        with self._guard(), self.driver.session(database=self.database) as session:
-            for text in statements("schema"):
-                session.run(text).consume()
-            session.run("CALL db.awaitIndexes(120)").consume()
+
+        def attempt() -> None:
+            with self._session() as session:
+                for text in statements("schema"):
+                    session.run(text).consume()
+                session.run("CALL db.awaitIndexes(120)").consume()
+
+        self._retrying(attempt)
         return len(statements("schema"))
 
     def ping(self) -> Row:
@@ -126,10 +154,21 @@ class Database:
         rows = self.read("ping")
         return rows[0]
 
-    def wipe(self) -> None:
-        """Delete everything in the database (tests, `edflows db reset`)."""
-        with self._guard(), self.driver.session(database=self.database) as session:
-            session.run(query("wipe_database")).consume()
+    def wipe(self, keep_trail: bool = False) -> dict[str, int]:
+        """Delete everything in the database (tests, `edflows db reset --all`); with
+        `keep_trail`, everything but the audit trail and the tokens (`edflows db reset`).
+        Returns what was kept: the counts of audit entries and tokens (0 without keep_trail)."""
+        name = "wipe_knowledge" if keep_trail else "wipe_database"
+
+        def attempt() -> None:
+            with self._session() as session:
+                session.run(query(name)).consume()
+
+        self._retrying(attempt)
+        if not keep_trail:
+            return {"audit_entries": 0, "tokens": 0}
+        kept = self.read("count_kept")[0]
+        return {"audit_entries": int(kept["audit_entries"]), "tokens": int(kept["tokens"])}
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -143,13 +182,50 @@ class Database:
     ) -> list[Row]:
         text = query(name)
         q: Query | str = Query(text, timeout=timeout) if timeout else text
-        with self._guard():
+
+        def attempt() -> list[Record]:
             records, _, _ = self.driver.execute_query(
-                q, params, routing_=routing, database_=self.database
+                q,
+                params,
+                routing_=routing,
+                database_=self.database,
+                bookmark_manager_=self.bookmarks,
             )
+            return records
+
+        records = self._retrying(attempt)
         if plain:
             return [dict(zip(record.keys(), record.values(), strict=True)) for record in records]
         return [record.data() for record in records]
+
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        with self.driver.session(database=self.database, bookmark_manager=self.bookmarks) as s:
+            yield s
+
+    def _retrying(self, attempt: Callable[[], T]) -> T:
+        """Run `attempt` (one transaction), again after a retryable error while time is left:
+        `retry_time` for transient errors, `unavailable_retry_time` for an unreachable server.
+        Failures come out as the errors edflows shows people (`_guard`)."""
+        start = time.monotonic()
+        delay = 0.05
+        with self._guard():
+            while True:
+                try:
+                    return attempt()
+                except (ServiceUnavailable, SessionExpired) as exc:
+                    failure: Exception = exc
+                    budget = self.settings.unavailable_retry_time
+                except (DriverError, Neo4jError) as exc:
+                    if not exc.is_retryable():
+                        raise
+                    failure = exc
+                    budget = self.settings.retry_time
+                if time.monotonic() - start + delay > budget:
+                    raise failure
+                log.debug("retrying in %.2f s after: %s", delay, failure)
+                time.sleep(delay)
+                delay = min(delay * 2, 1.0)
 
     @contextmanager
     def _guard(self) -> Iterator[None]:

@@ -1,11 +1,13 @@
 """Changes through the API: a school's map, a flow added or retired, a source added.
 
-Who may change what: a `school` token only its own school's layer (its map, its flows, sources
-whose id starts `school-<urn>-`); an `editor` token the national layer (flows outside school
-layers, any source); an `admin` token only tokens (graph.tokens). Each change is ONE Neo4j
-transaction that also writes its audit entry; a refusal or failure writes nothing. Labels and
-relationship types are fixed in the queries: a write can only ever touch :FLOW, :Source and
-(for maps, through the loader) the school's own flows, never a :Token or :AuditEntry.
+Who may change what: a `school` token only its own school's layer (its map; flows that start
+at the school or at a system of its own map; sources whose id starts `school-<urn>-`), so no
+school can write a flow out of a national body; a `trust` token the maps of every school of its
+trust; an `editor` token the national layer (flows outside school layers, any source); an
+`admin` token only tokens (graph.tokens). Each change is ONE Neo4j transaction that also writes
+its audit entry; a refusal or failure writes nothing. Labels and relationship types are fixed
+in the queries: a write can only ever touch :FLOW, :Source and (for maps, through the loader)
+the school's own flows, never a :Token or :AuditEntry.
 """
 
 from __future__ import annotations
@@ -70,7 +72,7 @@ def replace_school_map(
     db: Database, token: TokenInfo, urn: str, content: bytes, fmt: Literal["yaml", "json"]
 ) -> tuple[LoadReport, str]:
     """Replace a school's map with an uploaded YAML or JSON map (the loader's own rules)."""
-    if token.role != "school" or token.urn != urn:
+    if not may_edit_map(db, token, urn):
         raise Forbidden(_school_only(token, urn, "change the map"))
     if not db.read("get_school", urn=urn):
         raise NotFoundError("school", urn)
@@ -80,6 +82,15 @@ def replace_school_map(
     plan, report, _ = plan_school_map(Path(f"upload-{urn}.{fmt}"), urn, known, content)
     entry = write_plan(db, plan, report, actor=token.actor, action="school-map.replace")
     return report, entry
+
+
+def may_edit_map(db: Database, token: TokenInfo, urn: str) -> bool:
+    """A school token edits its own school's map; a trust token every school of its trust."""
+    if token.role == "school":
+        return token.urn == urn
+    if token.role == "trust" and token.trust:
+        return any(r["code"] == token.trust for r in db.read("school_trust", urn=urn))
+    return False
 
 
 def add_flow(db: Database, token: TokenInfo, body: FlowIn) -> Change:
@@ -93,6 +104,8 @@ def add_flow(db: Database, token: TokenInfo, body: FlowIn) -> Change:
     row = flow_row(record, origin)
 
     def work(tx: ManagedTransaction) -> Change:
+        if layer != NATIONAL:
+            _check_school_start(tx, layer, record.source_actor)
         if tx.run(query("get_flow"), id=record.id).single() is not None:
             raise Conflict(f"a flow with id {record.id!r} exists; choose another id")
         check_references(tx, LoadPlan(origin=origin, flows=[record], replace_flows=False))
@@ -174,9 +187,26 @@ def _layer_for(token: TokenInfo, urn: str | None, what: str) -> str:
     )
 
 
+def _check_school_start(tx: ManagedTransaction, layer: str, sender: str) -> None:
+    """A school layer's flow starts at the school or at a system of its own map, or Forbidden."""
+    school = f"school:{_urn_of(layer)}"
+    if sender == school:
+        return
+    row = tx.run(query("is_school_system"), school=school, id=sender, layer=layer).single()
+    if row is not None and row["system"]:
+        return
+    raise Forbidden(
+        f"a school's flow must start at the school ({school}) or at a system of its own map "
+        f"(a product or supplier its map sends data to, for an onward flow); {sender!r} is "
+        "neither. Flows of national organisations need an editor token"
+    )
+
+
 def _school_only(token: TokenInfo, urn: str, what: str) -> str:
     if token.role == "school":
         return f"this token is for URN {token.urn}; it cannot {what} for URN {urn}"
+    if token.role == "trust":
+        return f"this token is for trust {token.trust}; URN {urn} is not one of its schools"
     return (
         f"only a school token of URN {urn} can {what} for that school; "
         f"this is an {token.role} token"

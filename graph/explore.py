@@ -15,9 +15,17 @@ from pydantic import BaseModel, Field
 from graph.db import Database
 from graph.errors import EdflowsError, NotFoundError
 from graph.items import ItemIndexCache
-from graph.journeys import JourneyService, _layers_for, _lucene_escape
+from graph.journeys import SHARED_LAYERS, JourneyService, _lucene_escape, layers_for
 from graph.names import NameService
-from graph.results import ActorRef, GraphEdge, GraphNode, SourceRef, Subgraph
+from graph.results import (
+    ActorRef,
+    FigureRef,
+    GraphEdge,
+    GraphNode,
+    SourceRef,
+    Subgraph,
+    figures_from,
+)
 from graph.stepcache import StepCache
 
 SUBGRAPH_LIMIT = 500
@@ -107,7 +115,17 @@ class Release(BaseModel):
     purpose: str | None = None
     release_ref: str | None = None
     conflicts: list[str] = Field(default_factory=list)
+    disputed_items: list[str] = Field(default_factory=list)
     source_ids: list[str] = Field(default_factory=list)
+    date_precision: str = Field(
+        default="undated", description="day, month or year as the sources give it; undated"
+    )
+    undated_reason: str | None = Field(default=None, description="why no date is given")
+    register_rows: list[str] = Field(
+        default_factory=list, description="the register rows this one release was built from"
+    )
+    figures: list[FigureRef] = Field(default_factory=list, description="figures its sources state")
+    record: str = Field(default="", description="the flow's own record (GET /flows/{id})")
 
 
 class ReleasePage(BaseModel):
@@ -119,6 +137,11 @@ class ReleasePage(BaseModel):
     by_tier: dict[str, int]
     by_recipient_type: dict[str, int]
     by_outcome: dict[str, int]
+    figures: list[FigureRef] = Field(
+        default_factory=list,
+        description="figures the sources state about the releases' datasets as a whole "
+        "(aggregates.csv: requests, releases and refusals over a period)",
+    )
 
 
 class Stats(BaseModel):
@@ -165,7 +188,7 @@ class ExploreService:
             if not frontier:
                 break
             rows = self.db.read(
-                "subgraph_step", frontier=frontier, limit=limit + 1, layers=_layers_for(start.id)
+                "subgraph_step", frontier=frontier, limit=limit + 1, layers=layers_for(start.id)
             )
             if len(rows) > limit:
                 rows, truncated = rows[:limit], True
@@ -306,7 +329,7 @@ class ExploreService:
 
     def actor_detail(self, key: str, limit: int = 200) -> ActorDetail:
         ref = self.journeys.actor(key)
-        row = self.db.read("get_actor_detail", id=ref.id, limit=limit)[0]
+        row = self.db.read("get_actor_detail", id=ref.id, limit=limit, layers=layers_for(ref.id))[0]
         raw = dict(row["actor"])
         evidence = [json.loads(e) for e in raw.pop("evidence", [])]
         source_ids = raw.get("source_ids", [])
@@ -366,15 +389,15 @@ class ExploreService:
             outcome=outcome,
             offset=offset,
             limit=limit,
+            layers=list(SHARED_LAYERS),
         )[0]
         facets = row["facets"]  # [year, tier, recipient type, outcome] of every match
         return ReleasePage(
             total=row["total"],
             offset=offset,
             limit=limit,
-            releases=[
-                Release(**{k: v for k, v in r.items() if v is not None}) for r in row["releases"]
-            ],
+            releases=[_release(r) for r in row["releases"]],
+            figures=[f for r in row["dataset_figures"] for f in figures_from(r)],
             by_year=_count(str(f[0]) if f[0] else "undated" for f in facets),
             by_tier=_count(f"tier {f[1]}" if f[1] else "tier not stated" for f in facets),
             by_recipient_type=_count(f[2] or "unknown" for f in facets),
@@ -382,7 +405,7 @@ class ExploreService:
         )
 
     def stats(self) -> Stats:
-        row = self.db.read("stats")[0]
+        row = self.db.read("stats", layers=list(SHARED_LAYERS))[0]
         return Stats(
             actors={a["kind"] or "?": a["n"] for a in row["actors"]},
             flows={f["kind"] or "?": f["n"] for f in row["flows"]},
@@ -390,6 +413,21 @@ class ExploreService:
             sources=row["sources"],
             flows_with_conflicts=row["conflicts"],
         )
+
+
+def _release(r: dict[str, Any]) -> Release:
+    """A release row: its date's precision (or why it has none), figures and record link."""
+    data = {k: v for k, v in r.items() if v is not None}
+    figures = figures_from(data)
+    data.pop("figures_json", None)
+    data.pop("own_figures_json", None)
+    date = data.get("date")
+    data["date_precision"] = (
+        {4: "year", 7: "month", 10: "day"}.get(len(date), "day") if date else "undated"
+    )
+    if not date:
+        data.setdefault("undated_reason", "no source at hand gives a date")
+    return Release(**data, figures=figures, record=f"/flows/{data['id']}")
 
 
 def _node(node: dict[str, Any]) -> dict[str, Any]:

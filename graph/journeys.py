@@ -25,6 +25,7 @@ from graph.results import (
     ReachResult,
     SourceRef,
     UpstreamResult,
+    figures_from,
 )
 from graph.stepcache import Step, StepCache, StepKey
 from graph.traversal import (
@@ -40,6 +41,8 @@ from graph.traversal import (
 )
 
 MAX_HOPS_CAP = 12
+SHARED_LAYERS = ("national", "catalogue")  # followed by every answer; a school's layer is not
+SCHOOL_LAYER = re.compile(r"school:[A-Za-z0-9]{1,12}")
 
 
 class JourneyService:
@@ -98,12 +101,14 @@ class JourneyService:
         as_of: date | None = None,
         max_hops: int = 10,
         recipient_type: str | None = None,
+        layer: str | None = None,
     ) -> ReachResult:
-        """Every organisation the item can reach from `origin`, each with one witness path."""
+        """Every organisation the item can reach from `origin`, each with one witness path.
+        `layer`: a school's own layer to follow too (see `layers_for`)."""
         self._sync()
         start, item_ref = self.actor(origin, cached=True), self.item(item)
         hops = _check_hops(max_hops)
-        graph = self._fetch(start.id, item, include_derived, as_of, hops, forward=True)
+        graph = self._fetch(start.id, item, include_derived, as_of, hops, True, layer)
         best = layered_bfs(start.id, graph, hops, forward=True)
         derived = self._derived_only(item, include_derived)
         kept = [
@@ -142,13 +147,14 @@ class JourneyService:
         include_derived: bool = False,
         as_of: date | None = None,
         max_hops: int = 10,
+        layer: str | None = None,
     ) -> PathsResult:
         """The shortest path(s) of the best evidence class from `origin` to `target`."""
         self._sync()
         start, end = self.actor(origin, cached=True), self.actor(target, cached=True)
         item_ref = self.item(item)
         hops = _check_hops(max_hops)
-        graph = self._fetch(start.id, item, include_derived, as_of, hops, forward=True)
+        graph = self._fetch(start.id, item, include_derived, as_of, hops, True, layer)
         derived = self._derived_only(item, include_derived)
         for rank, evidence in enumerate(EVIDENCE):
             usable = [e for e in graph.edges if e.rank <= rank]
@@ -182,12 +188,14 @@ class JourneyService:
         as_of: date | None = None,
         max_hops: int = 10,
         limit: int = 200,
+        layer: str | None = None,
     ) -> UpstreamResult:
-        """Where the item that reaches `target` came from, each origin with one path."""
+        """Where the item that reaches `target` came from, each origin with one path. Only the
+        national layer and the catalogue are followed, and `layer` (a school's) if named."""
         self._sync()
         end, item_ref = self.actor(target, cached=True), self.item(item)
         hops = _check_hops(max_hops)
-        graph = self._fetch(end.id, item, include_derived, as_of, hops, forward=False)
+        graph = self._fetch(end.id, item, include_derived, as_of, hops, False, layer)
         best = layered_bfs(end.id, graph, hops, forward=False)
         derived = self._derived_only(item, include_derived)
         ranked = sorted(best.items(), key=lambda kv: (len(kv[1][1]), RANK[kv[1][0]], kv[0]))
@@ -217,13 +225,20 @@ class JourneyService:
         )
 
     def item_subgraph(
-        self, origin: str, item: str, include_derived: bool, as_of: date | None, max_hops: int
+        self,
+        origin: str,
+        item: str,
+        include_derived: bool,
+        as_of: date | None,
+        max_hops: int,
+        layer: str | None = None,
     ) -> FlowGraph:
         """The raw item-restricted subgraph from `origin` (for the cut and for tests)."""
         self._sync()
         start = self.actor(origin, cached=True)
         self.item(item)
-        return self._fetch(start.id, item, include_derived, as_of, _check_hops(max_hops), True)
+        hops = _check_hops(max_hops)
+        return self._fetch(start.id, item, include_derived, as_of, hops, True, layer)
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -235,19 +250,23 @@ class JourneyService:
         as_of: date | None,
         max_hops: int,
         forward: bool,
+        layer: str | None = None,
     ) -> FlowGraph:
         """The item-restricted flows within `max_hops` of `start`, one step (query) a hop.
 
-        A step asks Neo4j for the flows in effect out of (or into) the frontier; `classify`
-        keeps those that can carry the item. Steps are kept in the app's StepCache for the
-        graph's generation, for every item (all but a school's flows out: its own map)."""
+        A step asks Neo4j for the flows in effect out of (or into) the frontier in the SHARED
+        layers (national, catalogue); `classify` keeps those that can carry the item. Those
+        steps are kept in the app's StepCache for the graph's generation, for every item
+        (all but a school's flows out). A school's own layer is never in a step nor in the
+        cache: when the answer follows it (it starts at that school, or the caller names the
+        layer), its flows are read once per answer (`reach_layer_flows`) and joined in here."""
         index = self.index()
         covering = frozenset(index.covering(item, include_derived))
         item_tier = index.tier(item)
         day = as_of.isoformat() if as_of else None
         name = "reach_step" if forward else "reach_step_back"
         key: StepKey = (name, day)
-        layers = _layers_for(start) if forward else None
+        own = self._layer_steps(layers_for(start, layer), day, forward)
         generation = self.generation
         convert = self.steps.compact if self.steps else _plain_step
         graph = FlowGraph()
@@ -261,14 +280,18 @@ class JourneyService:
             if asked:
                 fetched: dict[str, list[Step]] = {n: [] for n in asked}
                 steps = self.db.read_each(
-                    name, lambda r: convert(*r.values()), frontier=asked, as_of=day
+                    name,
+                    lambda r: convert(*r.values()),
+                    frontier=asked,
+                    as_of=day,
+                    layers=list(SHARED_LAYERS),
                 )
                 for step in steps:
                     fetched[step[0] if forward else step[1]].append(step)
                 if self.steps:
-                    # a school's flows out (its own map) are not kept: each is the start of
-                    # its own journeys only. Flows INTO schools are few and are kept: the
-                    # upstream of a national dataset asks all 26,000 schools at one step.
+                    # a school's flows out are not kept: each is the start of its own
+                    # journeys only. Flows INTO schools are few and are kept: the upstream
+                    # of a national dataset asks all 26,000 schools at one step.
                     kept = {
                         n: r
                         for n, r in fetched.items()
@@ -276,11 +299,11 @@ class JourneyService:
                     }
                     self.steps.keep_steps(generation, key, kept)
                 rows_by_node.update(fetched)
+            if own:
+                rows_by_node = {n: [*rows_by_node[n], *own.get(n, [])] for n in frontier}
             next_frontier = []
             for node in frontier:
                 for src, dst, flow, other_node in rows_by_node[node]:
-                    if layers is not None and flow.get("layer") not in layers:
-                        continue
                     evidence, matched = classify(flow, covering, item_tier)
                     if evidence is None:
                         continue
@@ -300,6 +323,22 @@ class JourneyService:
                         next_frontier.append(other)
             frontier = next_frontier
         return graph
+
+    def _layer_steps(
+        self, layers: list[str], day: str | None, forward: bool
+    ) -> dict[str, list[Step]]:
+        """The flows in effect of the school layers among `layers`, by the node a step starts
+        from (its sender forward, its recipient backward). Never cached: few, and one school's."""
+        by_node: dict[str, list[Step]] = {}
+        for layer in layers:
+            if layer in SHARED_LAYERS:
+                continue
+            school = f"school:{layer.removeprefix('school:')}"
+            for row in self.db.read("reach_layer_flows", school=school, layer=layer, as_of=day):
+                other = row["to_node"] if forward else row["from_node"]
+                step: Step = (row["from_id"], row["to_id"], row["flow"], other)
+                by_node.setdefault(step[0] if forward else step[1], []).append(step)
+        return by_node
 
     def _sync(self) -> None:
         """Read the graph's generation for this query (the StepCache forgets an older one)."""
@@ -366,11 +405,26 @@ class JourneyService:
         return [r["id"] for r in rows]
 
 
-def _layers_for(start: str) -> list[str] | None:
-    """From a school: the national layer, the catalogue and that school's own map only."""
+def layers_for(start: str, layer: str | None = None) -> list[str]:
+    """The layers an answer that starts at `start` follows: always the national layer and the
+    catalogue; a school's own layer (its map, its flows) only from that school, or when the
+    caller names it (`layer="school:<urn>"`). National answers never see a school's layer
+    otherwise: one school's edit cannot change what anyone else is told."""
+    layers = list(SHARED_LAYERS)
     if start.startswith("school:"):
-        return ["national", "catalogue", f"school:{start.split(':', 1)[1]}"]
-    return None
+        layers.append(start)  # a school's id is its layer's name: school:<urn>
+    if layer is not None and layer not in layers:
+        layers.append(check_layer(layer))
+    return layers
+
+
+def check_layer(layer: str) -> str:
+    """A layer named by a caller: `national`, `catalogue` or `school:<urn>`."""
+    if layer in SHARED_LAYERS or SCHOOL_LAYER.fullmatch(layer):
+        return layer
+    raise EdflowsError(
+        f"unknown layer {layer!r}: name a school's layer as school:<urn> (e.g. school:100000)"
+    )
 
 
 def _check_hops(max_hops: int) -> int:
@@ -421,6 +475,11 @@ def _hop(edge: Edge, sources: dict[str, SourceRef], derived: set[str]) -> Hop:
         valid_to=f.get("valid_to"),
         outcome=f.get("outcome"),
         conflicts=(f.get("conflicts") or []),
+        disputed_items=(f.get("disputed_items") or []),
+        denied_items=(f.get("denied_items") or []),
+        disputes=json.loads(f["disputes_json"]) if f.get("disputes_json") else [],
+        figures=figures_from(f),
+        record=f"/flows/{edge.flow_id}",
         sources=[sources.get(s) or SourceRef(id=s) for s in (f.get("source_ids") or [])],
     )
 

@@ -2,12 +2,11 @@
 who received the most sensitive data, and where data went on after its first recipient.
 
 Built from `ExploreService.releases` and the flows out of release recipients; charts are
-inline SVG written here (no plotting library, no outside assets).
+rendered by `web.documents.release_report` (inline SVG charts with their tables).
 """
 
 from __future__ import annotations
 
-import html
 from collections import defaultdict
 from typing import Any
 
@@ -15,7 +14,7 @@ from pydantic import BaseModel
 
 from graph.db import Database
 from graph.explore import ExploreService, Release
-from graph.results import SourceRef
+from graph.results import FigureRef, SourceRef
 from graph.transparency import TransparencyService
 
 NOT_RECEIVED = {"refused", "requested", "withdrawn"}
@@ -32,6 +31,14 @@ class SensitiveRecipient(BaseModel):
     conflicts: bool
 
 
+class ReportFigure(BaseModel):
+    """A figure a source states about a release (or about the releases as a whole)."""
+
+    flow_id: str | None = None
+    recipient: str | None = None
+    figure: FigureRef
+
+
 class ReleaseReport(BaseModel):
     total: int
     by_year: dict[str, int]
@@ -41,6 +48,7 @@ class ReleaseReport(BaseModel):
     sensitive: list[SensitiveRecipient]
     chains: list[dict[str, Any]]
     sources: list[SourceRef]
+    figures: list[ReportFigure] = []
 
 
 def build_release_report(db: Database) -> ReleaseReport:
@@ -85,6 +93,12 @@ def build_release_report(db: Database) -> ReleaseReport:
     chains = db.read("list_flows_from_actors", ids=recipients)
     source_ids = {s for r in page.releases for s in r.source_ids}
     source_ids |= {s for c in chains for s in c["source_ids"] or []}
+    figures = [
+        ReportFigure(flow_id=r.id, recipient=r.recipient or r.recipient_id, figure=f)
+        for r in page.releases
+        for f in r.figures
+    ] + [ReportFigure(figure=f) for f in page.figures]
+    source_ids |= {f.figure.source for f in figures}
     return ReleaseReport(
         total=page.total,
         by_year=page.by_year,
@@ -94,130 +108,5 @@ def build_release_report(db: Database) -> ReleaseReport:
         sensitive=sensitive,
         chains=chains,
         sources=TransparencyService(db).sources(source_ids),
+        figures=figures,
     )
-
-
-def bar_chart(title: str, counts: dict[str, int], width: int = 560) -> str:
-    """A horizontal bar chart as an inline SVG element (accessible: a title and a table)."""
-    bar_h, gap, label_w = 18, 6, 170
-    top = 28
-    height = top + len(counts) * (bar_h + gap) + 10
-    most = max(counts.values(), default=1) or 1
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" '
-        f'height="{height}" viewBox="0 0 {width} {height}" font-family="sans-serif" '
-        f'font-size="12"><title>{html.escape(title)}</title>',
-        f'<text x="0" y="16" font-weight="bold">{html.escape(title)}</text>',
-    ]
-    for n, (label, value) in enumerate(counts.items()):
-        y = top + n * (bar_h + gap)
-        w = round((width - label_w - 50) * value / most)
-        parts.append(
-            f'<text x="{label_w - 6}" y="{y + 13}" text-anchor="end">{html.escape(label)}</text>'
-            f'<rect x="{label_w}" y="{y}" width="{w}" height="{bar_h}" fill="#3b6ea5"/>'
-            f'<text x="{label_w + w + 4}" y="{y + 13}">{value}</text>'
-        )
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def report_markdown(report: ReleaseReport) -> str:
-    lines = ["# NPD releases: who received pupil data, and where it went next", ""]
-    lines += [f"{report.total} releases and shares in the graph.", ""]
-    for title, counts in _tables(report):
-        lines += [f"## {title}", "", "| | releases |", "|---|---|"]
-        lines += [f"| {_md(k)} | {v} |" for k, v in counts.items()] + [""]
-    lines += [
-        "## Recipients of the most sensitive data (tier 1 or 2, or special category; "
-        "releases refused, only requested or withdrawn left out)",
-        "",
-    ]
-    lines += ["| recipient | type | releases | years | tiers | special category items |"]
-    lines += ["|---|---|---|---|---|---|"]
-    for s in report.sensitive:
-        note = " (sources disagree)" if s.conflicts else ""
-        lines.append(
-            f"| {_md(s.name)}{note} | {s.recipient_type} | {s.releases} | "
-            f"{', '.join(map(str, s.years)) or 'undated'} | "
-            f"{', '.join(map(str, s.tiers)) or 'not stated'} | "
-            f"{_md(', '.join(s.special_items)) or 'none listed'} |"
-        )
-    lines += ["", "## Chains beyond the first recipient", ""]
-    for c in report.chains:
-        lines.append(f"- {_md(_chain(c))}")
-    if not report.chains:
-        lines.append("The graph holds no flows out of a release recipient.")
-    lines += ["", "## Sources", ""]
-    lines += [f"- {_md(_source(s))}" for s in report.sources]
-    return "\n".join(lines) + "\n"
-
-
-def report_html(report: ReleaseReport) -> str:
-    e = html.escape
-    body = [
-        "<h1>NPD releases: who received pupil data, and where it went next</h1>",
-        f"<p>{report.total} releases and shares in the graph.</p>",
-    ]
-    for title, counts in _tables(report):
-        body.append(f"<h2>{e(title)}</h2><figure>{bar_chart(title, counts)}</figure>")
-    body.append(
-        "<h2>Recipients of the most sensitive data (tier 1 or 2, or special category; releases "
-        "refused, only requested or withdrawn left out)</h2>"
-    )
-    rows = "".join(
-        f"<tr><td>{e(s.name)}{' (sources disagree)' if s.conflicts else ''}</td>"
-        f"<td>{e(s.recipient_type)}</td><td>{s.releases}</td>"
-        f"<td>{e(', '.join(map(str, s.years)) or 'undated')}</td>"
-        f"<td>{e(', '.join(map(str, s.tiers)) or 'not stated')}</td>"
-        f"<td>{e(', '.join(s.special_items) or 'none listed')}</td></tr>"
-        for s in report.sensitive
-    )
-    body.append(
-        "<table><tr><th>recipient</th><th>type</th><th>releases</th><th>years</th>"
-        f"<th>tiers</th><th>special category items</th></tr>{rows}</table>"
-    )
-    body.append("<h2>Chains beyond the first recipient</h2>")
-    chains = "".join(f"<li>{e(_chain(c))}</li>" for c in report.chains)
-    body.append(f"<ul>{chains}</ul>" if chains else "<p>The graph holds no such flows.</p>")
-    body.append("<h2>Sources</h2><ul>")
-    for s in report.sources:
-        link = f' <a href="{e(s.url)}">{e(s.url)}</a>' if s.url else ""
-        body.append(f"<li>{e(_source(s, url=False))}{link}</li>")
-    body.append("</ul>")
-    return (
-        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
-        "<title>NPD release chains</title><style>body{font-family:system-ui,sans-serif;"
-        "max-width:60rem;margin:2rem auto;padding:0 1rem}table{border-collapse:collapse}"
-        "td,th{border:1px solid #ccc;padding:.2rem .4rem;text-align:left}</style></head><body>\n"
-        + "\n".join(body)
-        + "\n</body></html>\n"
-    )
-
-
-def _tables(report: ReleaseReport) -> list[tuple[str, dict[str, int]]]:
-    return [
-        ("Releases by year", report.by_year),
-        ("Releases by tier", report.by_tier),
-        ("Releases by recipient type", report.by_recipient_type),
-        ("Releases by outcome", report.by_outcome),
-    ]
-
-
-def _chain(c: dict[str, Any]) -> str:
-    what = ", ".join(c["items"] or []) or "items not stated"
-    text = f"{c['from_name'] or c['from_id']} -> {c['to_name'] or c['to_id']} ({c['kind']}; {what})"
-    if c.get("purpose"):
-        text += f": {c['purpose']}"
-    if c.get("conflicts"):
-        text += f" [sources disagree: {', '.join(c['conflicts'])}]"
-    return text
-
-
-def _source(s: SourceRef, url: bool = True) -> str:
-    parts = [s.title or s.id, *[x for x in (s.publisher, s.date) if x]]
-    text = ", ".join(parts)
-    return f"{text}. {s.url}" if url and s.url else text
-
-
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")

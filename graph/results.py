@@ -3,6 +3,7 @@ and the pages, so the three never disagree."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -55,6 +56,47 @@ class ItemRef(BaseModel):
     npd_tier: int | None = Field(default=None, examples=[1])
 
 
+class FigureRef(BaseModel):
+    """A number a source states about a flow, with its source and period; a superseded one
+    names the claim that corrected it (shown beside it)."""
+
+    what: str = Field(examples=["pupils whose information was shared with police"])
+    value: str = Field(examples=["62"])
+    number: float | None = Field(default=None, examples=[62])
+    period: str = Field(examples=["2012-04 to 2016-10"])
+    source: str = Field(examples=["parliament-hcws272"])
+    claim: str = Field(examples=["hcws272-police"])
+    quote: str | None = None
+    superseded_by: str | None = Field(
+        default=None, description="the claim that corrects this one; null: the figure is live"
+    )
+
+
+def figures_from(flow: dict[str, Any]) -> list[FigureRef]:
+    """A flow's figures as stored: its own claims' and those of an aggregates load."""
+    rows: list[dict[str, Any]] = []
+    for key in ("own_figures_json", "figures_json"):
+        raw = flow.get(key)
+        if raw:
+            rows += json.loads(raw)
+    return [FigureRef.model_validate(r) for r in rows]
+
+
+class DisputeSide(BaseModel):
+    claim: str = Field(examples=["ddm-boycott-timeline"])
+    source: str = Field(examples=["ddm-boycott-timeline"])
+    quote: str | None = Field(default=None, description="verbatim; null where none is at hand")
+    statement: str | None = Field(default=None, description="what the claim says, not a quote")
+
+
+class Dispute(BaseModel):
+    """One disputed item of a hop: the live claims that state it and those that deny it."""
+
+    item: str = Field(examples=["pupil.characteristics.nationality"])
+    stated_by: list[DisputeSide]
+    denied_by: list[DisputeSide]
+
+
 class Hop(BaseModel):
     """One flow on a path, with everything its sources say about it."""
 
@@ -63,8 +105,9 @@ class Hop(BaseModel):
     to_id: str
     kind: str = Field(examples=["census_return"])
     evidence: str = Field(
-        description="stated (the flow lists the item), implied (only an NPD tier that covers "
-        "it), unknown (the flow states neither items nor tier)",
+        description="stated (the flow lists the item), disputed (it lists it, but other live "
+        "claims deny it), implied (only an NPD tier that covers it), unknown (the flow states "
+        "neither items nor tier)",
         examples=["stated"],
     )
     matched_items: list[str] = Field(
@@ -85,6 +128,21 @@ class Hop(BaseModel):
     valid_to: str | None = None
     outcome: str | None = None
     conflicts: list[str] = Field(default_factory=list)
+    disputed_items: list[str] = Field(
+        default_factory=list, description="items some live claims state and others deny"
+    )
+    denied_items: list[str] = Field(
+        default_factory=list, description="items some live claim says the flow does not carry"
+    )
+    disputes: list[Dispute] = Field(
+        default_factory=list, description="each disputed item with both sides' claims and quotes"
+    )
+    figures: list[FigureRef] = Field(default_factory=list, description="figures its sources state")
+    record: str = Field(
+        default="",
+        description="the flow's own record: every claim, the timeline, the audit history",
+        examples=["/flows/flow:npd-to-police"],
+    )
     sources: list[SourceRef] = Field(default_factory=list)
 
 

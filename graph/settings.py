@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from pydantic import AliasChoices, Field, model_validator
+from pydantic import AliasChoices, Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from graph.errors import EdflowsError
 
 PLACEHOLDER_PASSWORD = "edflows-local-only"
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
@@ -86,6 +88,34 @@ class Settings(BaseSettings):
         gt=0,
         description="EDFLOWS_QUERY_TIMEOUT: seconds after which a read query is cancelled.",
     )
+    connect_timeout: float = Field(
+        default=2.0,
+        gt=0,
+        description="EDFLOWS_CONNECT_TIMEOUT: seconds to open a connection to Neo4j before it "
+        "counts as unreachable (raise it for a distant server).",
+    )
+    retry_time: float = Field(
+        default=10.0,
+        ge=0,
+        description="EDFLOWS_RETRY_TIME: seconds a transaction is retried after a transient "
+        "error (a deadlock, a leader switch); an unreachable server is not waited for.",
+    )
+    unavailable_retry_time: float = Field(
+        default=0.3,
+        ge=0,
+        description="EDFLOWS_UNAVAILABLE_RETRY_TIME: seconds edflows retries when Neo4j cannot "
+        "be reached, before it answers 503 (a cluster's routing table may need a refresh).",
+    )
+    write_limit: int = Field(
+        default=60,
+        ge=1,
+        description="EDFLOWS_WRITE_LIMIT: writes each token may make a minute (then 429).",
+    )
+    signin_limit: int = Field(
+        default=10,
+        ge=1,
+        description="EDFLOWS_SIGNIN_LIMIT: sign-in attempts a client may make a minute.",
+    )
     max_body_bytes: int = Field(
         default=5_000_000,
         gt=0,
@@ -125,7 +155,36 @@ class Settings(BaseSettings):
         return self.neo4j_uri or f"bolt://127.0.0.1:{self.bolt_port}"
 
 
+class SettingsError(EdflowsError):
+    """A setting from the environment (or `.env`) is missing or malformed."""
+
+
+def describe(error: ValidationError) -> SettingsError:
+    """One line per bad setting, naming its environment variable and what to do."""
+    lines = []
+    for item in error.errors():
+        where = ".".join(str(part) for part in item["loc"])
+        variable = where.upper() if where.upper().startswith("NEO4J_") else ""
+        if where and not variable:
+            variable = f"EDFLOWS_{where.upper()}"
+        text = str(item["msg"]).removeprefix("Value error, ")
+        lines.append(f"{variable}: {text}" if variable else text)
+    return SettingsError(
+        "bad setting: " + "; ".join(lines),
+        "Settings come from the environment and a .env file; `edflows --help` and the README's "
+        "'Three ways to a Neo4j' table list them.\n" + str(error),
+    )
+
+
+def load_settings(**values: Any) -> Settings:
+    """Settings from the environment, or a SettingsError of one line (never a traceback)."""
+    try:
+        return Settings(**values)
+    except ValidationError as exc:
+        raise describe(exc) from None
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """The process-wide settings, read once."""
-    return Settings()
+    """The process-wide settings, read once; a bad setting is a SettingsError."""
+    return load_settings()

@@ -6,8 +6,9 @@ is the SHA-256 of the secret: a request's secret is hashed and looked up through
 index on `hash`, so no secret is ever compared character by character, and nothing is cached
 between requests, so a revoked token is refused from the very next request.
 
-Roles: `school` (one school's own map and flows, by URN), `editor` (the national layer),
-`admin` (tokens). Issuing and revoking are changes, recorded in the audit trail.
+Roles: `school` (one school's own map and flows, by URN), `trust` (the maps of every school
+of one academy trust, by its GIAS trust code), `editor` (the national layer), `admin`
+(tokens). Issuing and revoking are changes, recorded in the audit trail.
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ from graph.errors import InvalidInput, NotFoundError
 from graph.queries import query
 from graph.results import Timestamp
 
-Role = Literal["school", "editor", "admin"]
-ROLES: tuple[Role, ...] = ("school", "editor", "admin")
+Role = Literal["school", "trust", "editor", "admin"]
+ROLES: tuple[Role, ...] = ("school", "trust", "editor", "admin")
 SECRET_PREFIX = "edf_"
 
 
@@ -37,6 +38,7 @@ class TokenInfo(BaseModel):
     id: str = Field(examples=["tok_3f9a1c2b4d5e"])
     role: Role
     urn: str | None = Field(default=None, description="the school of a school token")
+    trust: str | None = Field(default=None, description="the trust code of a trust token")
     label: str | None = None
     created: Timestamp
     revoked: bool
@@ -59,23 +61,36 @@ def hash_secret(secret: str) -> str:
 
 
 def create_token(
-    db: Database, role: str, urn: str | None, label: str | None, actor: Actor
+    db: Database,
+    role: str,
+    urn: str | None,
+    label: str | None,
+    actor: Actor,
+    trust: str | None = None,
 ) -> IssuedToken:
-    """Issue a token (a school token needs the URN of a school in the graph)."""
+    """Issue a token (a school token needs the URN of a school in the graph, a trust token the
+    code of a trust in the graph)."""
     if role not in ROLES:
         raise InvalidInput(f"unknown role {role!r}; roles: {', '.join(ROLES)}")
     if role == "school" and not urn:
         raise InvalidInput("a school token needs --urn, the URN of the school it may edit")
     if role != "school" and urn:
         raise InvalidInput(f"only a school token has a URN (this one is {role})")
+    if role == "trust" and not trust:
+        raise InvalidInput("a trust token needs --trust, the GIAS code of the trust it may edit")
+    if role != "trust" and trust:
+        raise InvalidInput(f"only a trust token has a trust code (this one is {role})")
     if urn and not db.read("get_school", urn=urn):
         raise NotFoundError("school", urn)
+    if trust and not db.read("get_trust", code=trust):
+        raise NotFoundError("trust", f"trust:{trust}")
     secret = SECRET_PREFIX + secrets.token_urlsafe(32)
     props = {
         "id": f"tok_{secrets.token_hex(6)}",
         "hash": hash_secret(secret),
         "role": role,
         "urn": urn,
+        "trust": trust,
         "label": label,
     }
 
@@ -117,8 +132,14 @@ def authenticate(db: Database, secret: str) -> TokenInfo | None:
     """The live (unrevoked) token with this secret, or None. Reads the graph every time."""
     if not secret.startswith(SECRET_PREFIX) or len(secret) > 200:
         return None
+    return authenticate_hash(db, hash_secret(secret))
+
+
+def authenticate_hash(db: Database, token_hash: str) -> TokenInfo | None:
+    """The live token with this secret's hash, or None: a browser session keeps only the hash
+    of the token it was opened with and looks it up again on every request."""
     # routed as a write: on a cluster the leader answers, so a revocation counts at once
-    rows = db.write("token_by_hash", hash=hash_secret(secret))
+    rows = db.write("token_by_hash", hash=token_hash)
     if not rows:
         return None
     info = TokenInfo.model_validate(rows[0]["token"])

@@ -6,7 +6,7 @@ journey service where every item can go (`JourneyService.reach`), so the notice 
 the organisations a reach names. `ropa(urn)` turns the same flows into UK GDPR Article 30 rows.
 Nothing is added that the graph does not hold: a missing fact is reported as missing, and
 evidence that is only implied or unknown, or sources that disagree, are marked as unsure.
-Rendering lives in `graph.notice_render` and `graph.ropa_render`.
+Rendering lives in `web.documents.notice` and `web.documents.ropa`.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from typing import Any
 
 from graph.results import Reached, ReachSummary
 
-EVIDENCE = ("stated", "implied", "unknown")
+EVIDENCE = ("stated", "disputed", "implied", "unknown")  # strongest first
 RANK = {evidence: rank for rank, evidence in enumerate(EVIDENCE)}
 MAX_PATHS = 20
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(year|month|week|day)s?", re.IGNORECASE)
@@ -41,7 +41,9 @@ def classify(
     """Can this flow carry the item, and on what evidence? (None: it cannot.)
 
     `stated`: the flow lists an item in `covering` (the item, its parts, and with
-    include_derived what is derived from it); `implied`: it lists no items but states an NPD
+    include_derived what is derived from it); `disputed`: it lists such items, but every one
+    of them is also denied by a live claim of the flow (`disputed_items`: some sources say
+    it carries them, others say not); `implied`: it lists no items but states an NPD
     tier that covers the item (`item_tier` >= the flow's tier: tier 1 is the most sensitive);
     `unknown`: it states neither. A flow that lists other items only, or a tier below the
     item's, cannot carry it. Returns the class and the covering items it lists."""
@@ -49,7 +51,11 @@ def classify(
     if items:
         if covering.isdisjoint(items):
             return None, ()
-        return "stated", tuple([i for i in items if i in covering])
+        matched = tuple([i for i in items if i in covering])
+        disputed = flow.get("disputed_items")
+        if disputed and all(i in disputed for i in matched):
+            return "disputed", matched
+        return "stated", matched
     tier = flow.get("tier")
     if tier is None:
         return "unknown", ()

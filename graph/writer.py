@@ -25,7 +25,15 @@ from graph.audit import Actor
 from graph.db import Database
 from graph.errors import EdflowsError
 from graph.identifiers import ACTOR_LINK_TYPES, ITEM_LINK_TYPES, check_label, check_rel_type
-from graph.model import ActorRecord, FlowRecord, ItemRecord, SourceRecord, first_day, last_day
+from graph.model import (
+    ActorRecord,
+    FlowRecord,
+    ItemRecord,
+    SourceRecord,
+    disputes_of,
+    first_day,
+    last_day,
+)
 from graph.queries import query
 
 if TYPE_CHECKING:
@@ -100,7 +108,7 @@ def write_plan(
         _links(tx, "merge_actor_links", actor_links, ACTOR_LINK_TYPES, "links", progress, counters)
         rows = [flow_row(f, plan.flow_origins.get(f.id, plan.origin)) for f in plan.flows]
         text = query("merge_flows")
-        flow_rows = rows + plan.flow_rows
+        flow_rows, retirements = _keep_retirements(tx, plan, rows + plan.flow_rows)
         for start in range(0, len(flow_rows), BATCH):
             batch = flow_rows[start : start + BATCH]
             keys = {r.get("shared", "") for r in batch}
@@ -135,6 +143,8 @@ def write_plan(
         }
         if plan.audit_rows is not None:
             after["rows"] = plan.audit_rows
+        if retirements["kept_retired"] or retirements["reinstated"]:
+            after.update(retirements)
         return audit.record(
             tx,
             actor,
@@ -182,6 +192,35 @@ def _before(tx: ManagedTransaction, plan: LoadPlan) -> dict[str, Any]:
         before["rows"] = json.loads(previous["rows_json"]) if previous else None
         before["map_version"] = previous["version"] if previous else None
     return before
+
+
+def _keep_retirements(
+    tx: ManagedTransaction, plan: LoadPlan, rows: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
+    """Rows that write a retired flow again carry its retirement over (merge_flows replaces a
+    flow's properties), unless the plan reinstates that flow on purpose. Also returns which
+    flows stayed retired and which were reinstated, for the audit entry."""
+    origins = sorted(
+        {plan.origin, *plan.flow_origins.values()} | {r["props"]["origin"] for r in rows}
+    )
+    retired = {r["id"]: r["kept"] for r in tx.run(query("retired_flows_of"), origins=origins)}
+    kept: list[str] = []
+    reinstated: list[str] = []
+    if not retired:
+        return rows, {"kept_retired": kept, "reinstated": reinstated}
+    out = []
+    for row in rows:
+        keep = retired.get(row["id"])
+        if keep is None:
+            out.append(row)
+        elif row["id"] in plan.reinstate:
+            reinstated.append(row["id"])
+            out.append(row)
+        else:
+            kept.append(row["id"])
+            props = {**row["props"], **{k: v for k, v in keep.items() if v is not None}}
+            out.append({**row, "props": props})
+    return out, {"kept_retired": sorted(kept), "reinstated": sorted(reinstated)}
 
 
 def _batched(
@@ -313,9 +352,26 @@ def flow_row(flow: FlowRecord, origin: str) -> dict[str, Any]:
     """The row merge_flows.cypher writes for `flow` (loaders may build copies of it: see
     LoadPlan.flow_rows)."""
     props = flow.model_dump(
-        mode="json", exclude={"claims", "props", "source_actor", "target_actor"}
+        mode="json", exclude={"claims", "timeline", "props", "source_actor", "target_actor"}
     )
     props.update(flow.props)
+    if flow.timeline:
+        props["timeline_json"] = json.dumps(
+            [e.model_dump(exclude_none=True) for e in flow.timeline], ensure_ascii=False
+        )
+    if flow.disputed_items:
+        props["disputes_json"] = json.dumps(
+            disputes_of(flow.claims, flow.disputed_items), sort_keys=True, ensure_ascii=False
+        )
+    own_figures = flow.figures()
+    if own_figures:
+        props["own_figures_json"] = json.dumps(own_figures, sort_keys=True, ensure_ascii=False)
+    rows = sorted(
+        {c.register_row for c in flow.claims if c.register_row}
+        | set(flow.props.get("register_rows") or [])  # type: ignore[arg-type]
+    )
+    if rows:
+        props["register_rows"] = rows
     props["origin"] = origin
     props["source_ids"] = flow.source_ids
     props["claims_json"] = json.dumps(

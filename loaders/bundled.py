@@ -20,6 +20,7 @@ BUNDLED: list[tuple[str, str | None]] = [
     ("schools", "shared:schools/2017-2018_england_spine.csv"),
     ("suppliers", None),
     ("releases", "shared:npd-releases/releases.csv"),
+    ("aggregates", "shared:npd-releases/aggregates.csv"),
     ("school-map", "curated:demo_school_map.yaml"),
 ]
 

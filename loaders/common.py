@@ -106,6 +106,9 @@ class LoadPlan:
     # the audit trail: the school a load concerns, and (small loads only) rows to show in full
     urn: str | None = None
     audit_rows: list[dict[str, object]] | None = None
+    # flows the input names on purpose to bring back from retirement (a school map's
+    # `reinstate` column); any other retired flow the input writes again stays retired
+    reinstate: set[str] = field(default_factory=set)
 
     def extend(self, other: LoadPlan) -> None:
         self.sources += other.sources

@@ -13,6 +13,7 @@ from typing import Any
 
 from graph.db import Database
 from graph.writer import Progress, write_plan
+from loaders.aggregates import plan_aggregates
 from loaders.base_map import plan_base
 from loaders.common import LoadError, LoadPlan, LoadReport
 from loaders.local_authorities import plan_local_authorities
@@ -31,6 +32,7 @@ LOADERS: dict[str, str] = {
     "schools": "a school list: the DfE school spine CSV or a GIAS edubasealldata CSV",
     "npd-catalogue": "the data-item catalogue with the NPD concept taxonomy (npd-metadata folder)",
     "releases": "a register of NPD releases and shares (CSV; --mapping for other layouts)",
+    "aggregates": "figures the sources state (aggregates.csv), as figure claims on their flows",
     "suppliers": "the supplier catalogue: curated YAML (default) or products.csv",
     "school-map": "a school's own data map, CSV or YAML (--urn URN)",
     "school-maps": "many schools' data maps in one CSV (a `urn` column plus the map's columns)",
@@ -79,6 +81,8 @@ def _plan(
         known = set(db.read("list_actor_ids")[0]["ids"])
         plan, report, _ = plan_school_map(path, options.get("urn"), known)
         return plan, report
+    if name == "aggregates":
+        return plan_aggregates(path, set(db.read("list_flow_ids")[0]["ids"]))
     if name == "school-maps":
         return plan_school_maps(path, set(db.read("list_actor_ids")[0]["ids"]))
     mapping = options.get("mapping")

@@ -21,7 +21,7 @@ from urllib.parse import urlparse
 
 from pydantic import Field, ValidationError
 
-from graph.model import ActorRecord, Claim, Evidence, FlowRecord, Record, SourceRecord
+from graph.model import ActorRecord, Claim, Event, Evidence, FlowRecord, Record, SourceRecord
 from loaders.base_map import BaseMap, read_base
 from loaders.catalogue import Catalogue, curated_catalogue
 from loaders.common import (
@@ -117,19 +117,22 @@ def plan_releases(path: Path, mapping_path: Path | None = None) -> tuple[LoadPla
             actors[entry.recipient_id] = _recipient(path, entry, known)
     plan.sources += list(sources.values())
     plan.actors += list(actors.values())
-    curated = _curated_releases(base)
+    joined: dict[str, FlowRecord] = {}
     merged = 0
     for group in _group(entries):
         flow = _flow(group, catalogue)
-        twin = curated.get((flow.target_actor, (flow.valid_from or "")[:7]))
+        twin = _twin(base, flow, group, joined)
         if twin is not None:
             urls = {src.id: src.url for src in [*base.sources, *sources.values()]}
-            flow = _merge_with_curated(twin, flow, urls, catalogue)
+            joined[twin.id] = _merge_with_curated(twin, flow, urls)
             merged += 1
-        plan.flows.append(flow)
+        else:
+            plan.flows.append(flow)
+    plan.flows += list(joined.values())
     if merged:
         report.notes.append(
-            f"{merged} release(s) joined with the curated base map's flow for the same release"
+            f"{merged} release(s) joined with {len(joined)} curated flow(s) of the base map "
+            "for the same release or arrangement"
         )
     report.notes.append(
         f"{len(entries)} source rows merged into {len(plan.flows)} releases "
@@ -283,6 +286,7 @@ def _entry(
         legal_gateway=f["legal_gateway"] or None,
         outcome=outcome,
         datasets=f["datasets"] or None,
+        register_row=f"{path.name} line {line}",
     )
     recipient_id = _recipient_id(f["recipient"], known)
     return _Entry(line, f, claim, recipient_id)
@@ -393,56 +397,127 @@ def _month(date: str) -> str:
     return date[:7]
 
 
-def _curated_releases(base: BaseMap) -> dict[tuple[str, str], FlowRecord]:
-    """The base map's flows that describe a register release: by recipient and month."""
-    return {
-        (f.target_actor, f.valid_from[:7]): f
-        for f in base.flows
-        if f.kind in {"npd_release", "access", "data_share"} and f.valid_from
-    }
+def _twin(
+    base: BaseMap, flow: FlowRecord, group: list[_Entry], joined: dict[str, FlowRecord]
+) -> FlowRecord | None:
+    """The curated flow these register rows are about, if any (then they join it).
+
+    The same release: same recipient, dates agreeing to the month. The same arrangement: same
+    sender and recipient, and the rows name the curated flow's agreement (or a version of it),
+    or cite a document the curated flow cites with a date of the same month. Rows with a
+    release id (a separate application) and a pilot are separate projects: they never join
+    an arrangement."""
+    month = (flow.valid_from or "")[:7]
+    for curated in base.flows:
+        if curated.kind not in {"npd_release", "access", "data_share"}:
+            continue
+        if curated.target_actor != flow.target_actor:
+            continue
+        current = joined.get(curated.id, curated)
+        if (
+            curated.valid_from
+            and month
+            and curated.valid_from[:7] == month
+            and not curated.agreement
+        ):
+            return current
+        if not curated.agreement or curated.source_actor != flow.source_actor:
+            continue
+        if any(e.fields["release_id"] for e in group) or _is_pilot(group):
+            continue
+        agreement = _agreement(curated.agreement)
+        if any(_agreement(c.legal_gateway or "") == agreement for c in flow.claims):
+            return current
+        cited = {
+            (c.source, (d or "")[:7]) for c in curated.claims for d in (c.date, c.valid_from) if d
+        }
+        if month and all((c.source, month) in cited for c in flow.claims):
+            return current
+    return None
+
+
+def _agreement(text: str) -> str:
+    """An agreement's name without its version: "MoU v2.1 (X)" and "MoU (X)" are one."""
+    text = re.sub(r"\bv(ersion)?\s*\d+(\.\d+)*\b", " ", text.lower())
+    return " ".join(text.split())
+
+
+def _is_pilot(group: list[_Entry]) -> bool:
+    return any("pilot" in (e.fields["purpose"] or "").lower() for e in group)
 
 
 def _merge_with_curated(
-    curated: FlowRecord, register: FlowRecord, urls: dict[str, str | None], catalogue: Catalogue
+    curated: FlowRecord, register: FlowRecord, urls: dict[str, str | None]
 ) -> FlowRecord:
-    """One release, two descriptions: the curated flow's fields and every source's claim.
+    """One release or arrangement, several descriptions: the curated flow's fields and every
+    source's claim; each register row a dated event of its timeline.
 
-    A register row whose document the curated flow already cites is not repeated.
-    """
-    cited = {urls.get(c.source) for c in curated.claims} - {None}
-    extra = [c for c in register.claims if urls.get(c.source) not in cited]
-    claims = curated.claims + extra
-    conflicts = sorted(set(curated.conflicts) | set(register.conflicts))
-    if "items" not in conflicts and _items_conflict(claims, catalogue):
-        conflicts.append("items")
-    items = list(curated.items) + [i for i in register.items if i not in curated.items]
-    return curated.model_copy(
-        update={
-            "claims": claims,
-            "conflicts": sorted(conflicts),
-            "items": items,
-            "props": {**register.props, **curated.props},
-        }
-    )
+    A register row whose document the curated flow already cites is not repeated as a claim:
+    the row is listed among the flow's register rows, and its event cites the curated claim."""
+    cited: dict[str, list[Claim]] = defaultdict(list)
+    for c in curated.claims:
+        if urls.get(c.source):
+            cited[str(urls[c.source])].append(c)
+    claims = list(curated.claims)
+    timeline = list(curated.timeline)
+    rows = list(curated.props.get("register_rows") or [])  # type: ignore[arg-type]
+    taken = {c.id for c in claims}
+    for claim in register.claims:
+        rows.append(str(claim.register_row))
+        twin = _same_document(cited.get(urls.get(claim.source) or "", []), claim)
+        if twin is None:
+            claim = claim.model_copy(update={"id": _free_id(claim, taken)})
+            taken.add(claim.id)
+            claims.append(claim)
+            twin = claim
+        if claim.date and curated.agreement:
+            timeline = _with_event(timeline, claim, str(twin.id), curated.agreement)
+    props = {**register.props, **curated.props, "register_rows": sorted(set(rows))}
+    if curated.agreement:
+        for key in ("date", "year", "release_ref", "recipient_name", "duration"):
+            props.pop(key, None)
+    return curated.with_claims(claims, props=props, timeline=[e.model_dump() for e in timeline])
 
 
-def _items_conflict(claims: list[Claim], catalogue: Catalogue) -> bool:
-    """Do the sources disagree about what was released?"""
-    stated = [frozenset(c.items) for c in claims if c.items]
-    if len(set(stated)) > 1:
-        return True
-    listed = {i for c in claims for i in c.items}
-    for claim in claims:
-        for excluded in claim.items_excluded:
-            if any(i == excluded or i.startswith(excluded + ".") for i in listed):
-                return True
-        if claim.excludes_sensitive and any(
-            catalogue.items[i].gdpr == "special_category" or (catalogue.items[i].npd_tier or 9) <= 2
-            for i in listed
-            if i in catalogue.items
-        ):
-            return True
-    return False
+def _same_document(candidates: list[Claim], claim: Claim) -> Claim | None:
+    """The curated claim of the same document, preferring one dated in the same month."""
+    month = (claim.date or "")[:7]
+    for candidate in candidates:
+        if month and month in {(d or "")[:7] for d in (candidate.date, candidate.valid_from)}:
+            return candidate
+    return candidates[0] if candidates else None
+
+
+def _free_id(claim: Claim, taken: set[str | None]) -> str:
+    base_id = str(claim.id or claim.source)
+    candidate, n = base_id, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base_id}-{n}"
+    return candidate
+
+
+def _with_event(timeline: list[Event], claim: Claim, claim_id: str, agreement: str) -> list[Event]:
+    """The register row as an event: it joins the event of the same date, or starts one."""
+    date = str(claim.date)
+    for n, event in enumerate(timeline):
+        if event.date and (event.date == date or event.date[:7] == date[:7] == date):
+            if claim_id not in event.claims:
+                timeline[n] = event.model_copy(update={"claims": [*event.claims, claim_id]})
+            return timeline
+    names_it = _agreement(claim.legal_gateway or "") == _agreement(agreement)
+    if names_it:
+        signed = any(e.kind.startswith("agreement") for e in timeline)
+        kind = "agreement_amended" if signed else "agreement_signed"
+    else:
+        kind = {
+            "released": "extracts_sent",
+            "approved": "approved",
+            "requested": "requested",
+            "refused": "refused",
+        }.get(claim.outcome or "", "extracts_sent")
+    event = Event(date=date, kind=kind, text=claim.purpose_text, claims=[claim_id])  # type: ignore[arg-type]
+    return sorted([*timeline, event], key=lambda e: e.date or "9999")
 
 
 def _flow(group: list[_Entry], catalogue: Catalogue) -> FlowRecord:
@@ -458,23 +533,8 @@ def _flow(group: list[_Entry], catalogue: Catalogue) -> FlowRecord:
     )
     if not release_id and not date:
         flow_id += f":line-{first.line}"
-    items: list[str] = []
-    for claim in claims:
-        items += [i for i in claim.items if i not in items]
-    tiers = sorted({c.tier for c in claims if c.tier is not None})
-    conflicts = []
-    if len(tiers) > 1:
-        conflicts.append("tier")
-    if _items_conflict(claims, catalogue):
-        conflicts.append("items")
-    days = {c.date for c in claims if c.date and len(c.date) == 10}
-    if len(days) > 1:
-        conflicts.append("date")
     outcomes = [c.outcome for c in claims if c.outcome and c.outcome != "unknown"]
-    outcomes = [o for o in outcomes if o]
-    if len(set(outcomes)) > 1 and not set(outcomes) <= {"approved", "released"}:
-        conflicts.append("outcome")
-    outcome = _strongest_outcome(outcomes)
+    outcome = _strongest_outcome([o for o in outcomes if o])
     datasets = "; ".join(dict.fromkeys(c.datasets for c in claims if c.datasets))
     source_actor = (
         "dataset:lrs" if "learning records service" in datasets.lower() else "dataset:npd"
@@ -491,6 +551,10 @@ def _flow(group: list[_Entry], catalogue: Catalogue) -> FlowRecord:
         "duration": next((e.fields["duration"] for e in group if e.fields["duration"]), None),
         "date": date,
         "year": int(date[:4]) if date else None,
+        "undated_reason": None
+        if date
+        else "the register row(s) give no date"
+        + (" (an application listed without one)" if release_id else ""),
     }
     kind = "npd_release" if source_actor == "dataset:npd" else "access"
     if first.recipient_id.startswith("body:") and kind == "npd_release":
@@ -500,14 +564,11 @@ def _flow(group: list[_Entry], catalogue: Catalogue) -> FlowRecord:
         kind=kind,
         source_actor=source_actor,
         target_actor=first.recipient_id,
-        items=items,
         subjects=["pupil"],
         purpose_text=purpose,
         lawful_basis=gateway,
-        tier=tiers[0] if tiers else None,
         valid_from=date,
         claims=claims,
-        conflicts=conflicts,
         props={k: v for k, v in props.items() if v is not None},
     )
 

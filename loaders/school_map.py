@@ -62,6 +62,7 @@ COLUMNS = [
     "onward",
     "evidence",
     "evidence_kind",
+    "reinstate",
 ]
 MAX_VALUES = 200_000  # a map's values, aliases expanded (the demo map has about 1,500)
 YAML_SUFFIXES = {".yaml", ".yml", ".json"}  # JSON is read as YAML, keeping line numbers
@@ -94,6 +95,10 @@ class MapRow(Record):
     # what the evidence is: the school's own statement unless said otherwise ("synthetic" marks
     # the benchmark's generated maps)
     evidence_kind: EvidenceKind = "school_statement"
+    # a flow retired through the API stays retired when the map is loaded again; `reinstate:
+    # yes` on its row says, on purpose, that the system is in use again (the audit entry says
+    # which of the two happened)
+    reinstate: bool = False
 
     @field_validator("product", "onward", mode="before")
     @classmethod
@@ -230,6 +235,9 @@ def add_school_map(
                 hint="Give each system its own name.",
             )
         seen_ids.add(flow_id)
+        if row.reinstate:
+            plan.reinstate.add(flow_id)
+            plan.reinstate.update(f"{flow_id}:to:{slug(onward)}" for onward in row.onward)
         common: dict[str, Any] = {
             "items": row.items,
             "subjects": row.subjects,
@@ -273,7 +281,7 @@ def add_school_map(
     if origin != plan.origin:
         flow_ids = {f.id for f in plan.flows[first_flow:]}
         plan.flow_origins.update({flow_id: origin for flow_id in flow_ids})
-    version_rows = [row.model_dump(exclude_none=True) for _, row in school_map.rows]
+    version_rows = [_version_row(row) for _, row in school_map.rows]
     return {
         "id": f"school-map:{school_map.urn}:{school_map.digest}",
         "urn": school_map.urn,
@@ -281,6 +289,15 @@ def add_school_map(
         "path": str(path),
         "rows_json": json.dumps(version_rows, sort_keys=True),
     }
+
+
+def _version_row(row: MapRow) -> dict[str, Any]:
+    """A row as a map version records it (`reinstate` only when given, so versions stored
+    before the column existed compare equal)."""
+    data = row.model_dump(exclude_none=True)
+    if not data.get("reinstate"):
+        data.pop("reinstate", None)
+    return data
 
 
 def blank_template(fmt: str) -> str:

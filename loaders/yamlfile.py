@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from graph.model import ClaimError
 from loaders.common import LoadError
 
 LINE = "__line__"
@@ -65,20 +66,29 @@ def build(path: Path | str, model: type[M], raw: Any, what: str) -> M:
         return model.model_validate(strip_lines(raw))
     except ValidationError as exc:
         err = exc.errors()[0]
-        loc = ".".join(str(p) for p in err["loc"])
+        parts = list(err["loc"]) + list(claim_loc(err))
+        loc = ".".join(str(p) for p in parts)
         line = line_of(raw)
         node: Any = raw
-        for part in err["loc"]:
+        for part in parts:
             node = _child(node, part)
             if node is None:
                 break
             line = line_of(node) or line
         raise LoadError(
             path,
-            f"{what} {raw.get('id', '')!r}: {err['msg']}".replace(" '':", ":"),
+            f"{what} {raw.get('id', '')!r}: {err['msg']}".replace(" '':", ":").replace(
+                "Value error, ", ""
+            ),
             line=line,
             column=loc or None,
         ) from exc
+
+
+def claim_loc(err: Any) -> tuple[str | int, ...]:
+    """Where inside a flow a claim or timeline error is (graph.model.ClaimError's `loc`)."""
+    cause = (err.get("ctx") or {}).get("error")
+    return tuple(cause.loc) if isinstance(cause, ClaimError) else ()
 
 
 def _child(node: Any, part: int | str) -> Any:

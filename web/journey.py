@@ -27,7 +27,7 @@ GROUP_THRESHOLD = 1000
 GROUP_MEMBERS_SHOWN = 50  # at most, per group; fewer when there are many groups
 MEMBERS_SHOWN_IN_ALL = 2000  # members listed in the page over all groups (page weight)
 TABLE_PAGE = 100  # rows of the table on one page (the rest is paged, not rendered at once)
-_EVIDENCE_RANK = {"stated": 0, "implied": 1, "unknown": 2}
+_EVIDENCE_RANK = {"stated": 0, "disputed": 1, "implied": 2, "unknown": 3}
 
 # school id -> its local authority; called only when a result is large enough to be grouped
 LaLookup = Callable[[list[str]], dict[str, ActorRef]]

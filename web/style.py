@@ -46,11 +46,14 @@ OTHER_COLOUR = "#888888"
 
 EDGE_STYLES: dict[str, dict[str, Any]] = {
     "stated": {"dashes": False, "color": "#333333"},
+    "disputed": {"dashes": [12, 4, 2, 4], "color": "#B8460B"},
     "implied": {"dashes": [10, 6], "color": "#555555"},
     "unknown": {"dashes": [2, 5], "color": "#777777"},
 }
 EVIDENCE_TEXT: dict[str, str] = {
     "stated": "stated: every flow on the way lists the item (solid line)",
+    "disputed": "disputed: some official papers say a flow on the way carries it, others say "
+    "not (orange dash-dot line)",
     "implied": "implied: some flow only states an NPD tier covering it (dashed line)",
     "unknown": "unknown: some flow states neither items nor tier (dotted line)",
 }

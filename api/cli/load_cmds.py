@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 from typing import Any
 
 from graph.db import Database
@@ -21,9 +22,11 @@ def register(subparsers: Any) -> None:
     load.add_argument("path", nargs="?", help="the file, folder or URL to load")
     load.add_argument("--mapping", help="releases: a YAML column mapping for another register")
     load.add_argument("--urn", help="school-map: the school's URN")
+    load.add_argument("--json", action="store_true", help="print the report as JSON")
     load.set_defaults(handler=load_cmd)
 
     stats = subparsers.add_parser("stats", help="count nodes and relationships")
+    stats.add_argument("--json", action="store_true", help="print the counts as JSON")
     stats.set_defaults(handler=stats_cmd)
 
 
@@ -34,9 +37,14 @@ def load_cmd(args: argparse.Namespace) -> int:
             db, args.source, args.path, console_progress, mapping=args.mapping, urn=args.urn
         )
         after = _counts(db)
-    print(report.render())
     changes = {k: after.get(k, 0) - before.get(k, 0) for k in set(before) | set(after)}
     changed = {k: v for k, v in changes.items() if v}
+    if args.json:
+        fields = ["loader", "path", "rows_read", "written", "skipped", "notes", "removed_flows"]
+        out = {name: getattr(report, name) for name in fields}
+        print(json.dumps({**out, "graph_changes": dict(sorted(changed.items()))}, indent=2))
+        return 0
+    print(report.render())
     if changed:
         print("  graph: " + ", ".join(f"{k} {v:+d}" for k, v in sorted(changed.items())))
     else:
@@ -47,6 +55,9 @@ def load_cmd(args: argparse.Namespace) -> int:
 def stats_cmd(args: argparse.Namespace) -> int:
     with Database(get_settings()) as db:
         rows = db.read("count_graph")
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
     for row in rows:
         print(f"{row['what']:>12}  {row['name']:<16} {row['count']:>9}")
     return 0

@@ -11,11 +11,13 @@ from typing import Any
 
 from graph.db import Database
 from graph.errors import EdflowsError
-from graph.export import export_graph, import_graph, write_csv, write_graphml, write_json
-from graph.notice_render import notice_blocks, to_html, to_markdown, to_pdf
-from graph.release_report import build_release_report, report_html, report_markdown
+from graph.export import export_graph, import_graph
+from graph.release_report import build_release_report
 from graph.settings import get_settings
 from graph.transparency import TransparencyService
+from web.documents.exports import write_csv, write_graphml, write_json
+from web.documents.notice import notice_blocks, to_html, to_markdown, to_pdf
+from web.documents.release_report import report_html, report_markdown
 
 
 def register(subparsers: Any) -> None:
@@ -43,7 +45,14 @@ def register(subparsers: Any) -> None:
 
     restore = subparsers.add_parser("import", help="restore a JSON export into an empty database")
     restore.add_argument("path", help="a file written by `edflows export --format json`")
-    restore.add_argument("--replace", action="store_true", help="empty the database first")
+    restore.add_argument(
+        "--replace",
+        action="store_true",
+        help="delete the knowledge first (keeps the audit trail and tokens unless --all)",
+    )
+    restore.add_argument(
+        "--all", action="store_true", help="with --replace: delete the audit trail and tokens too"
+    )
     restore.set_defaults(handler=import_cmd)
 
 
@@ -89,8 +98,13 @@ def import_cmd(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as exc:
         raise EdflowsError(f"cannot read {path} as a JSON export", str(exc)) from exc
     with Database(get_settings()) as db:
-        counts = import_graph(db, data, replace=args.replace)
+        counts = import_graph(db, data, replace=args.replace, keep_trail=not args.all)
     print(f"Restored {counts['nodes']} nodes and {counts['relationships']} relationships")
+    if args.replace and not args.all:
+        print(
+            f"Kept {counts.get('audit_entries', 0)} audit entries and {counts.get('tokens', 0)} "
+            "tokens (--replace --all deletes them too)."
+        )
     return 0
 
 

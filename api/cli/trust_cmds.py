@@ -20,11 +20,12 @@ def register(subparsers: Any) -> None:
     create = token_sub.add_parser("create", help="issue a token; its secret is printed once")
     create.add_argument("--role", required=True, choices=ROLES)
     create.add_argument("--urn", help="school tokens: the URN of the school it may edit")
+    create.add_argument("--trust", help="trust tokens: the GIAS code of the trust it may edit")
     create.add_argument("--label", help="a note on who holds it")
     create.set_defaults(handler=token_create)
-    token_sub.add_parser("list", help="every token, without secrets").set_defaults(
-        handler=token_list
-    )
+    listing = token_sub.add_parser("list", help="every token, without secrets")
+    listing.add_argument("--json", action="store_true", help="print the tokens as JSON")
+    listing.set_defaults(handler=token_list)
     revoke = token_sub.add_parser("revoke", help="revoke a token at once")
     revoke.add_argument("id", help="the token's id (tok_...)")
     revoke.set_defaults(handler=token_revoke)
@@ -42,9 +43,10 @@ def register(subparsers: Any) -> None:
 
 def token_create(args: argparse.Namespace) -> int:
     with Database(get_settings()) as db:
-        issued = create_token(db, args.role, args.urn, args.label, CLI)
+        issued = create_token(db, args.role, args.urn, args.label, CLI, args.trust)
     info = issued.token
     school = f" for URN {info.urn}" if info.urn else ""
+    school += f" for trust {info.trust}" if info.trust else ""
     print(f"Created {info.role} token {info.id}{school}.")
     print("Its secret is shown only now; keep it safe (send it as `Authorization: Bearer ...`):")
     print(issued.secret)
@@ -54,6 +56,9 @@ def token_create(args: argparse.Namespace) -> int:
 def token_list(args: argparse.Namespace) -> int:
     with Database(get_settings()) as db:
         tokens = list_tokens(db)
+    if args.json:
+        print(json.dumps([t.model_dump(mode="json") for t in tokens], indent=2))
+        return 0
     if not tokens:
         print("No tokens.")
     for t in tokens:

@@ -48,6 +48,16 @@ AsOf = Annotated[
     Query(description="only flows in force on this day (YYYY-MM-DD)", examples=["2017-01-01"]),
 ]
 Hops = Annotated[int, Query(ge=1, le=MAX_HOPS_CAP, description="the longest path followed")]
+Layer = Annotated[
+    str | None,
+    Query(
+        pattern=r"^school:[A-Za-z0-9]{1,12}$",
+        description="also follow this school's own layer (its map and flows). Without it an "
+        "answer follows the national layer and the catalogue only, plus the origin's own "
+        "layer when the origin is a school",
+        examples=["school:100000"],
+    ),
+]
 
 
 @router.get(
@@ -69,10 +79,13 @@ def reach(
             max_length=40, description="only organisations of this type", examples=["commercial"]
         ),
     ] = None,
+    layer: Layer = None,
 ) -> ModelJSON:
     """Every organisation the item can reach from `from`, following only flows that carry it,
     each with ONE shortest witness path and its evidence class, plus a summary."""
-    return ModelJSON(journeys.reach(origin, item, include_derived, as_of, max_hops, recipient_type))
+    return ModelJSON(
+        journeys.reach(origin, item, include_derived, as_of, max_hops, recipient_type, layer)
+    )
 
 
 @router.get(
@@ -108,10 +121,12 @@ def sources_of(
     as_of: AsOf = None,
     max_hops: Hops = 10,
     limit: Annotated[int, Query(ge=1, le=2000, description="most origins listed")] = 200,
+    layer: Layer = None,
 ) -> ModelJSON:
     """Every organisation from which the item can reach `org` (nearest first), each with one
-    path; `total` counts them all."""
-    return ModelJSON(journeys.sources_of(org, item, include_derived, as_of, max_hops, limit))
+    path; `total` counts them all. Schools' own layers are not followed unless `layer` names
+    one."""
+    return ModelJSON(journeys.sources_of(org, item, include_derived, as_of, max_hops, limit, layer))
 
 
 @router.get(

@@ -25,6 +25,7 @@ from graph.cut import minimum_cut
 from graph.db import QueryTimeout
 from graph.errors import DatabaseUnavailable, EdflowsError, NotFoundError
 from graph.explore import ExploreService
+from graph.flow_record import flow_view
 from graph.journeys import MAX_HOPS_CAP
 from graph.model import first_day
 from graph.release_report import build_release_report
@@ -338,7 +339,16 @@ def release_journey(
 
 
 @router.get("/record/{org_id}", response_class=HTMLResponse)
-def record(explore: ExploreDep, org_id: Annotated[str, Path(max_length=200)]) -> HTMLResponse:
+def record(
+    explore: ExploreDep, db: DbDep, org_id: Annotated[str, Path(max_length=200)]
+) -> HTMLResponse:
+    """An organisation's record, or (ids starting `flow:`) a flow's own record."""
+    if org_id.startswith("flow:"):
+        try:
+            view = flow_view(db, org_id)
+        except NotFoundError as exc:
+            return _error_page(404, "Not in the graph", exc.message)
+        return HTMLResponse(render("flow_record.html", d=view))
     try:
         detail = explore.actor_detail(org_id)
     except NotFoundError as exc:

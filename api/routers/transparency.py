@@ -10,9 +10,9 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 
 from api.problems import Problem
 from graph.items import ItemIndexCache
-from graph.notice_render import notice_blocks, to_html, to_markdown
-from graph.ropa_render import to_csv, to_xlsx
 from graph.transparency import TransparencyService
+from web.documents.notice import notice_blocks, to_html, to_markdown
+from web.documents.ropa import to_csv, to_xlsx
 
 router = APIRouter(tags=["transparency"])
 ERRORS: dict[int | str, dict[str, Any]] = {

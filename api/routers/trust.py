@@ -28,6 +28,9 @@ class TokenCreate(BaseModel):
 
     role: Role
     urn: str | None = Field(default=None, pattern=r"^\d{1,8}$", examples=["100000"])
+    trust: str | None = Field(
+        default=None, pattern=r"^[A-Za-z0-9]{1,20}$", description="a trust token's trust code"
+    )
     label: str | None = Field(default=None, max_length=200, examples=["Head's office laptop"])
 
 
@@ -40,7 +43,7 @@ class TokenCreate(BaseModel):
     summary="Issue a token (admin); its secret is shown in this answer only",
 )
 def post_token(db: DbDep, admin: AdminDep, body: TokenCreate) -> IssuedToken:
-    return create_token(db, body.role, body.urn, body.label, admin.actor)
+    return create_token(db, body.role, body.urn, body.label, admin.actor, body.trust)
 
 
 @router.get(

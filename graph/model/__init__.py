@@ -6,17 +6,54 @@ records into Cypher parameters. A record without a source is refused here, befor
 
 from __future__ import annotations
 
-import calendar
 import re
-from datetime import date
 from functools import cache
 from importlib import resources
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+from graph.model.claims import (
+    Claim,
+    ClaimError,
+    Event,
+    Figure,
+    check_claims,
+    check_events,
+    disputes_of,
+    figures_of,
+    name_claims,
+    settle,
+)
+from graph.model.values import (
+    PARTIAL_DATE,
+    PartialDate,
+    Record,
+    check_partial_date,
+    first_day,
+    last_day,
+)
+
+__all__ = [
+    "PARTIAL_DATE",
+    "Claim",
+    "ClaimError",
+    "Event",
+    "Figure",
+    "PartialDate",
+    "Record",
+    "check_claims",
+    "check_events",
+    "check_partial_date",
+    "disputes_of",
+    "figures_of",
+    "first_day",
+    "last_day",
+    "name_claims",
+    "settle",
+]
+
 SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 Scalar = str | int | float | bool | None
 
@@ -56,41 +93,6 @@ def model() -> Model:
     return Model.model_validate(yaml.safe_load(text))
 
 
-# -- values ---------------------------------------------------------------------------------
-
-
-def check_partial_date(value: str) -> str:
-    """YYYY, YYYY-MM or YYYY-MM-DD, and a real calendar date."""
-    if not PARTIAL_DATE.match(value):
-        raise ValueError(f"{value!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
-    first_day(value)
-    return value
-
-
-def first_day(value: str) -> date:
-    """The first day a partial date can mean ("2013-02" -> 2013-02-01)."""
-    parts = [int(p) for p in value.split("-")]
-    year, month, day = (
-        parts[0],
-        parts[1] if len(parts) > 1 else 1,
-        parts[2] if len(parts) > 2 else 1,
-    )
-    return date(year, month, day)
-
-
-def last_day(value: str) -> date:
-    """The last day a partial date can mean ("2013-02" -> 2013-02-28)."""
-    parts = [int(p) for p in value.split("-")]
-    if len(parts) == 3:
-        return date(parts[0], parts[1], parts[2])
-    if len(parts) == 2:
-        return date(parts[0], parts[1], calendar.monthrange(parts[0], parts[1])[1])
-    return date(parts[0], 12, 31)
-
-
-PartialDate = Annotated[str, AfterValidator(check_partial_date)]
-
-
 def _in(vocabulary: str) -> AfterValidator:
     def check(value: str) -> str:
         allowed: list[str] = getattr(model(), vocabulary)
@@ -109,12 +111,6 @@ FlowKind = Annotated[str, _in("flow_kinds")]
 Subject = Annotated[str, _in("data_subjects")]
 ProductCategory = Annotated[str, _in("product_categories")]
 SchoolMapCategory = Annotated[str, _in("school_map_categories")]
-
-
-class Record(BaseModel):
-    """Base of every record: unknown fields are errors, strings are stripped."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 # -- records ----------------------------------------------------------------------------------
@@ -168,31 +164,14 @@ class ActorRecord(Record):
         return sorted({e.source for e in self.evidence})
 
 
-class Claim(Record):
-    """What ONE source says about a flow: kept as said, so disagreements stay visible."""
-
-    source: str
-    locator: str | None = None
-    quote: str | None = None
-    items: list[str] = Field(default_factory=list)
-    items_text: str | None = None
-    items_excluded: list[str] = Field(default_factory=list)
-    excludes_sensitive: bool = False
-    statement: str | None = None
-    tier: int | None = Field(default=None, ge=1, le=4)
-    date: PartialDate | None = None
-    valid_from: PartialDate | None = None
-    valid_to: PartialDate | None = None
-    purpose_text: str | None = None
-    legal_gateway: str | None = None
-    outcome: str | None = None
-    datasets: str | None = None
-    corrects: str | None = None
-
-
 class FlowFacts(Record):
     """What a flow says: items, subjects, purpose, law, retention, storage, tier, dates and
-    the claims of its sources. Shared by flows and by the base map's flow templates."""
+    the claims of its sources. Shared by flows and by the base map's flow templates.
+
+    Items, tier, dates and outcome are COMPUTED from the live claims (graph/model/claims.py):
+    a field that no live claim states keeps the value given here (the curator's reading of
+    the sources as a whole). `conflicts`, `denied_items` and `disputed_items` are always
+    computed; values given for them are replaced."""
 
     kind: FlowKind
     items: list[str] = Field(default_factory=list)
@@ -208,9 +187,69 @@ class FlowFacts(Record):
     tier: int | None = Field(default=None, ge=1, le=4)
     valid_from: PartialDate | None = None
     valid_to: PartialDate | None = None
+    agreement: str | None = Field(
+        default=None,
+        description="the agreement an arrangement runs under, without its version (register "
+        "rows naming it, or a version of it, join this flow)",
+        examples=["Memorandum of Understanding (DfE-Home Office)"],
+    )
     claims: list[Claim] = Field(min_length=1)
-    conflicts: list[str] = Field(default_factory=list)
+    timeline: list[Event] = Field(default_factory=list)
+    conflicts: list[str] = Field(
+        default_factory=list,
+        json_schema_extra={"readOnly": True},
+        description="computed: the fields on which live claims disagree",
+    )
+    denied_items: list[str] = Field(
+        default_factory=list,
+        json_schema_extra={"readOnly": True},
+        description="computed: items some live claim says the flow does not carry",
+    )
+    disputed_items: list[str] = Field(
+        default_factory=list,
+        json_schema_extra={"readOnly": True},
+        description="computed: items live claims both state and deny",
+    )
     props: dict[str, Scalar | list[str]] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _settle_claims(self) -> FlowFacts:
+        name_claims(self.claims)
+        check_claims(self.claims)
+        check_events(self.timeline, self.claims)
+        facts = settle(self.claims)
+        if facts.items is not None:
+            self.items = facts.items
+        if facts.tier is not None:
+            self.tier = facts.tier
+        if facts.dated:
+            self.valid_from, self.valid_to = facts.valid_from, facts.valid_to
+        if facts.outcome is not None:
+            self.props["outcome"] = facts.outcome
+        # the items as settled (or, where no claim lists them, the curator's reading of the
+        # claims) against every live denial
+        disputed = facts.disputed or [
+            i for i in self.items if any(i == d or i.startswith(d + ".") for d in facts.denied)
+        ]
+        self.conflicts = sorted({*facts.conflicts, *(["items"] if disputed else [])})
+        self.denied_items = facts.denied
+        self.disputed_items = disputed
+        return self
+
+    def superseded(self) -> dict[str, str]:
+        """Claim id -> the id of the claim that corrects it."""
+        return {t: str(c.id) for c in self.claims for t in c.corrects}
+
+    def figures(self) -> list[dict[str, Any]]:
+        """Every figure its claims state, each with its claim, source and supersession."""
+        return figures_of(self.claims, self.superseded())
+
+    def with_claims(self, claims: list[Claim], **changes: Any) -> Self:
+        """The same flow with other claims (and changes), its facts computed again."""
+        data = self.model_dump(exclude={"conflicts", "denied_items", "disputed_items"})
+        data.update(changes)
+        data["claims"] = [c.model_dump() for c in claims]
+        return type(self).model_validate(data)
 
 
 class FlowRecord(FlowFacts):

@@ -47,7 +47,7 @@ def independent_edges(
     item_tier = tiers[0]["tier"]
     flows, _, _ = db.driver.execute_query(
         "MATCH (a:Actor)-[f:FLOW]->(b:Actor) RETURN a.id AS a, b.id AS b, f.items AS items, "
-        "f.id AS id, "
+        "f.id AS id, f.disputed_items AS disputed, "
         "f.tier AS tier, f.in_effect AS live, f.layer AS layer, f.valid_from_day AS start, "
         "f.valid_to_day AS end",
         database_=db.database,
@@ -65,15 +65,17 @@ def independent_edges(
             continue
         items = f["items"] or []
         if items:
-            if not covering & set(items):
+            matched = covering & set(items)
+            if not matched:
                 continue
-            rank = 0
+            # disputed: every matched item is one that live claims both state and deny
+            rank = 1 if matched <= set(f["disputed"] or []) else 0
         elif f["tier"] is not None:
             if item_tier is None or item_tier < f["tier"]:
                 continue
-            rank = 1
-        else:
             rank = 2
+        else:
+            rank = 3
         edges.append((f["a"], f["b"], rank, f["id"]))
     return edges
 
@@ -84,7 +86,7 @@ def independent_reach(
     """node -> (evidence class, hops), computed without the service's code."""
     edges = independent_edges(db, origin, item, as_of)
     result: dict[str, tuple[str, int]] = {}
-    for rank, name in enumerate(["stated", "implied", "unknown"]):
+    for rank, name in enumerate(["stated", "disputed", "implied", "unknown"]):
         adjacency: dict[str, list[str]] = defaultdict(list)
         for a, b, r, _ in edges:
             if r <= rank:

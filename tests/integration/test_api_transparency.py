@@ -20,10 +20,10 @@ from openpyxl import load_workbook
 from graph.db import Database
 from graph.explore import ExploreService
 from graph.journeys import JourneyService
-from graph.readability import flesch_reading_ease
-from graph.ropa_render import COLUMNS
 from graph.settings import Settings
 from graph.transparency import NOT_STATED
+from web.documents.readability import flesch_reading_ease
+from web.documents.ropa import COLUMNS
 
 pytestmark = pytest.mark.integration
 DEMO = "100000"

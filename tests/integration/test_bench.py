@@ -16,7 +16,7 @@ import pytest
 from bench.generate import generate
 from bench.runner import PythonBFS, render_table
 from graph.db import Database
-from graph.journeys import JourneyService, _layers_for
+from graph.journeys import JourneyService, layers_for
 from loaders.registry import run_load
 
 pytestmark = pytest.mark.integration
@@ -108,7 +108,7 @@ def test_generated_inputs_load_and_the_python_bfs_agrees_with_reach(
             start=start,
             covering=sorted(index.covering(item)),
             item_tier=index.tier(item),
-            layers=_layers_for(start),
+            layers=layers_for(start),
         )
         assert {r["ids"][-1] for r in rows} == set(got), (urn, item)
     assert compared > 100  # the pairs reach suppliers, sub-processors and NPD recipients

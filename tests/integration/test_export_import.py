@@ -15,9 +15,10 @@ import pytest
 from graph.audit import list_entries
 from graph.db import Database
 from graph.errors import EdflowsError
-from graph.export import export_graph, import_graph, write_csv, write_graphml, write_json
+from graph.export import export_graph, import_graph
 from loaders.base_map import curated_path
 from loaders.registry import run_load
+from web.documents.exports import write_csv, write_graphml, write_json
 
 pytestmark = pytest.mark.integration
 GRAPHML = "{http://graphml.graphdrawing.org/xmlns}"

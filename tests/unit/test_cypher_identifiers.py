@@ -103,6 +103,8 @@ AUDITED = {
     ("graph/writer.py", "REL_TYPE"): "check_rel_type",
     ("graph/export.py", "START_LABEL"): "KEY_LABELS",
     ("graph/export.py", "END_LABEL"): "KEY_LABELS",
+    ("graph/backup.py", "START_LABEL"): "KEY_LABELS",
+    ("graph/backup.py", "END_LABEL"): "KEY_LABELS",
 }
 DYNAMIC = re.compile(r"\$\((?P<expr>[^)]*)\)")
 

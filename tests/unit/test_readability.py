@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph.readability import flesch_reading_ease, syllables
+from web.documents.readability import flesch_reading_ease, syllables
 
 
 def test_syllables() -> None:

@@ -237,7 +237,14 @@
       ["Purpose", f.purpose_text || purposes], ["Lawful basis", f.lawful_basis],
       ["Article 9 condition", f.art9_condition], ["Retention", f.retention],
       ["Storage country", f.storage_country], ["NPD tier", f.tier], ["In force", dates],
-      ["Outcome", f.outcome], ["Conflicts between sources", f.conflicts], ["Flow id", f.flow_id]
+      ["Outcome", f.outcome], ["Conflicts between sources", f.conflicts],
+      ["Disputed (some papers say so, others say not)", f.disputed_items],
+      ["Denied by a source", f.denied_items],
+      ["Figures", (f.figures || []).map(function (g) {
+        return g.what + ": " + g.value + " (" + g.period + ", " + g.source + ")" +
+          (g.superseded_by ? " superseded by " + g.superseded_by : "");
+      })],
+      ["Flow id", f.flow_id]
     ], ["Purpose", "Lawful basis", "Retention", "Storage country", "NPD tier", "In force"]),
     sourceList(f.sources || []), record], focus);
   }

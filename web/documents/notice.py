@@ -4,7 +4,7 @@ HTML or PDF.
 Both versions are written from the same `Notice` (graph.transparency) into a small list of
 blocks (headings, paragraphs, lists), then serialised; so the three formats say the same thing.
 The child's version uses short sentences and everyday words (its readability is measured with
-`graph.readability` in the tests); the parent's gives every fact the graph holds. Neither
+`web.documents.readability` in the tests); the parent's gives every fact the graph holds. Neither
 states anything the graph does not hold: a missing fact is said to be missing.
 """
 
@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from graph.results import SourceRef
 from graph.transparency import Notice, NoticeGroup, Recipient
 
+DISPUTED = "we show both sides and do not pick one."
 CHILD_PURPOSE = {
     "direct_schooling_and_support": "to teach you and help you",
     "administration_and_accountability": "to run the school and check how schools do",
@@ -196,9 +197,15 @@ def _child(notice: Notice) -> list[Block]:
 def _child_group(group: NoticeGroup) -> list[Block]:
     blocks = [Block("h2", group.child_title), Block("p", group.child_about)]
     sure = [r for r in group.recipients if r.evidence == "stated"]
-    unsure = [r for r in group.recipients if r.evidence != "stated"]
+    disputed = [r for r in group.recipients if r.evidence == "disputed"]
+    unsure = [r for r in group.recipients if r.evidence not in {"stated", "disputed"}]
     blocks.append(Block("p", f"Who gets it: {len(group.recipients)} places."))
     blocks.append(Block("ul", items=[_child_line(r) for r in sure]))
+    if disputed:
+        names = ", ".join(r.actor.name for r in disputed)
+        blocks.append(
+            Block("p", f"Some official papers say {names} got it, others say not: {DISPUTED}")
+        )
     if unsure:
         kinds = Counter(CHILD_TYPE.get(r.actor.org_type or "", "other groups") for r in unsure)
         listed = ", ".join(f"{n} {k}" for k, n in kinds.most_common())
@@ -239,7 +246,8 @@ def _parent(notice: Notice) -> list[Block]:
             f"(URN {notice.urn}): the school's own data map and the national data flows that "
             "start at the school (the school census), followed to every organisation the graph "
             "shows the data can reach. Evidence classes: 'stated' means every step's sources "
-            "list the data; 'implied' means a step only states an NPD tier that covers it; "
+            "list the data; 'disputed' means some official papers say a step carries it and "
+            "others say not; 'implied' means a step only states an NPD tier that covers it; "
             "'unknown' means a step's sources state neither.",
         )
     )
@@ -294,7 +302,9 @@ def _parent_line(r: Recipient, numbers: dict[str, int]) -> str:
     if r.system:
         parts[-1] += f", leaving the school by: {r.system}"
     parts.append(f"Data: {', '.join(r.items)}")
-    if r.evidence == "implied":
+    if r.evidence == "disputed":
+        parts.append(f"DISPUTED: some official papers say this, others say not ({DISPUTED})")
+    elif r.evidence == "implied":
         parts.append("UNSURE: the records only state an NPD tier that would include this data")
     elif r.evidence == "unknown":
         parts.append("UNSURE: a step's sources do not say which data was passed on")

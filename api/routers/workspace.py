@@ -1,0 +1,479 @@
+"""The school workspace in the browser: sign in with a token, edit the map, save, history.
+
+Plain forms (each with its CSRF token) that work without JavaScript. Signing in opens a
+session (api.sessions); every request looks its token up again, so revoking it ends the
+session at once. The map editor keeps a DRAFT in the session; saving hands the whole draft to
+the API's own path (`graph.editing.replace_school_map`, the loader's rules): one new map
+version with its audit entry, or nothing, with the loader's error shown next to its field.
+A refusal (no session, a forged form, another school's URN, a file too large) is a short HTML
+page with a 403 or 422, and writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any
+
+import yaml
+from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from api import sessions
+from api.deps import DbDep
+from api.forms import FormData, read_form
+from api.routers.pages import PageRoute
+from api.sessions import SignedIn
+from graph.db import Database
+from graph.dpo import check_map
+from graph.editing import may_edit_map, replace_school_map
+from graph.errors import EdflowsError
+from graph.tokens import authenticate, hash_secret
+from graph.workspace import catalogue_products, map_versions, school_name, trust_maps
+from loaders.base_map import curated_path
+from loaders.catalogue import curated_catalogue
+from loaders.common import LoadError
+from loaders.school_map import BIOMETRIC_NOTE, blank_template, diff_maps
+from loaders.workspace_map import (
+    XLSX,
+    draft_document,
+    plan_draft,
+    read_upload,
+    row_of_line,
+    xlsx_template,
+)
+from web import workspace as view
+from web.render import render
+
+MAX_UPLOAD_BYTES = 1_000_000  # a school's map is a few kB; the template with 200 rows ~20 kB
+UrnPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9]{1,20}$", examples=["100000"])]
+
+
+class Refused(Exception):
+    """A request the workspace refuses: shown as a short page, nothing written."""
+
+    def __init__(self, status: int, title: str, detail: str, back: str | None = None) -> None:
+        super().__init__(detail)
+        self.status, self.title, self.detail, self.back = status, title, detail, back
+
+
+class WorkspaceRoute(PageRoute):
+    """A page route whose refusals are HTML pages (and the database's failures, as pages')."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def refusing(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except Refused as exc:
+                html = render(
+                    "workspace_error.html",
+                    title=exc.title,
+                    detail=exc.detail,
+                    back=exc.back,
+                    back_label=None,
+                )
+                return HTMLResponse(html, exc.status)
+
+        return refusing
+
+
+router = APIRouter(include_in_schema=False, route_class=WorkspaceRoute)
+
+
+# -- signing in and out -------------------------------------------------------------------------
+
+
+@router.get("/signin", response_class=HTMLResponse)
+def signin_page(request: Request) -> HTMLResponse:
+    return _signin(request, None, 200)
+
+
+@router.post("/signin", response_class=HTMLResponse)
+async def signin(request: Request, db: DbDep) -> Response:
+    form = await read_form(request)
+    if not sessions.csrf_matches(request.cookies.get(sessions.CSRF_COOKIE), form.one("csrf")):
+        raise Refused(403, "The sign-in form had expired", FORGED, "/signin")
+    limit: sessions.SignInLimit = request.app.state.signin_limit
+    client = sessions.client_address(request)
+    if limit.blocked(client):
+        return _signin(request, "Too many failed sign-ins: wait a minute and try again.", 429)
+    secret = form.one("token").strip()
+    token = await run_in_threadpool(authenticate, db, secret)
+    if token is None:
+        limit.failed(client)
+        return _signin(request, "That token is unknown or has been revoked.", 403)
+    session = sessions.store(request).open(hash_secret(secret))
+    answer = RedirectResponse("/workspace", 303)
+    sessions.set_session_cookie(request, answer, session)
+    answer.delete_cookie(sessions.CSRF_COOKIE, path="/")
+    return answer
+
+
+@router.post("/signout")
+async def signout(request: Request, db: DbDep) -> Response:
+    form = await read_form(request)
+    signed = sessions.signed_in(request, db)
+    if signed is not None:
+        _check_csrf(signed, form)
+        sessions.store(request).close(signed.session.id)
+    answer = RedirectResponse("/signin", 303)
+    sessions.clear_session_cookie(request, answer)
+    return answer
+
+
+@router.get("/workspace")
+def workspace(request: Request, db: DbDep) -> Response:
+    signed = sessions.signed_in(request, db)
+    if signed is None:
+        return RedirectResponse("/signin", 303)
+    if signed.token.role == "school" and signed.token.urn:
+        return RedirectResponse(f"/schools/{signed.token.urn}/edit", 303)
+    if signed.token.role == "trust" and signed.token.trust:
+        return RedirectResponse(f"/trusts/{signed.token.trust}", 303)
+    raise Refused(
+        403,
+        "No school to edit",
+        f"A {signed.token.role} token has no school map to edit in the workspace; "
+        "sign in with your school's token.",
+        "/signin",
+    )
+
+
+@router.get("/workspace/template.xlsx")
+def template_xlsx() -> Response:
+    catalogue = curated_catalogue()
+    body = xlsx_template(list(view.CATEGORIES), view.LAWFUL_BASES, sorted(catalogue.items))
+    headers = {"Content-Disposition": 'attachment; filename="school-map-template.xlsx"'}
+    return Response(body, media_type=XLSX, headers=headers)
+
+
+@router.get("/workspace/template.csv")
+def template_csv() -> Response:
+    headers = {"Content-Disposition": 'attachment; filename="school-map-template.csv"'}
+    return Response(blank_template("csv"), media_type="text/csv; charset=utf-8", headers=headers)
+
+
+# -- the map editor -----------------------------------------------------------------------------
+
+
+@router.get("/schools/{urn}/edit", response_class=HTMLResponse)
+def edit_page(
+    request: Request,
+    db: DbDep,
+    urn: UrnPath,
+    row: Annotated[int | None, Query(ge=0, le=10_000)] = None,
+    category: Annotated[str, Query(max_length=40)] = "",
+) -> HTMLResponse:
+    signed = _editor(request, db, urn)
+    rows = _draft(db, signed, urn)
+    editing = row if row is not None and row < len(rows) else None
+    form = view.form_from_row(rows[editing] if editing is not None else None)
+    if editing is None and category in view.CATEGORIES:
+        form["category"] = category
+    return _editor_page(db, signed, urn, form=form, editing=editing)
+
+
+@router.post("/schools/{urn}/edit/row", response_class=HTMLResponse)
+async def edit_row(request: Request, db: DbDep, urn: UrnPath) -> Response:
+    form = await read_form(request)
+    signed = _editor(request, db, urn, form)
+    rows = _draft(db, signed, urn)
+    editing = _index(form, rows)
+    row = view.row_from_form(form.fields)
+    others = [r for i, r in enumerate(rows) if i != editing]
+    if any(r.get("system") == row.get("system") for r in others):
+        errors = {"system": f"the draft already has a system called {row.get('system')!r}."}
+        return _editor_page(db, signed, urn, view.form_from_row(row), editing, errors, 422)
+    known = await run_in_threadpool(_known_actors, db)
+    try:
+        await run_in_threadpool(plan_draft, urn, [row], known)  # the loader's own rules
+    except EdflowsError as exc:
+        field = view.form_field(getattr(exc, "column", None))
+        errors = {field: _said(exc)}
+        return _editor_page(db, signed, urn, view.form_from_row(row), editing, errors, 422)
+    if editing is None:
+        rows.append(row)
+        signed.session.flash = f"Added “{row['system']}” to the draft (not saved yet)."
+    else:
+        rows[editing] = row
+        signed.session.flash = f"Changed “{row['system']}” in the draft (not saved yet)."
+    return RedirectResponse(f"/schools/{urn}/edit", 303)
+
+
+@router.post("/schools/{urn}/edit/remove")
+async def remove_row(request: Request, db: DbDep, urn: UrnPath) -> Response:
+    form = await read_form(request)
+    signed = _editor(request, db, urn, form)
+    rows = _draft(db, signed, urn)
+    index = _index(form, rows)
+    if index is not None:
+        removed = rows.pop(index)
+        signed.session.flash = f"Removed “{removed.get('system')}” from the draft (not saved yet)."
+    return RedirectResponse(f"/schools/{urn}/edit", 303)
+
+
+@router.post("/schools/{urn}/edit/save", response_class=HTMLResponse)
+async def save(request: Request, db: DbDep, urn: UrnPath) -> Response:
+    form = await read_form(request)
+    signed = _editor(request, db, urn, form)
+    rows = _draft(db, signed, urn)
+    content, starts = draft_document(urn, rows)
+    try:
+        report, _ = await run_in_threadpool(
+            replace_school_map, db, signed.token, urn, content, "yaml"
+        )
+    except EdflowsError as exc:
+        index = row_of_line(starts, getattr(exc, "line", None))
+        field = view.form_field(getattr(exc, "column", None))
+        shown = view.form_from_row(rows[index] if index is not None else None)
+        return _editor_page(
+            db, signed, urn, shown, index, {field: _said(exc)}, 422, save_error=_said(exc)
+        )
+    signed.session.flash = "Saved: " + ("; ".join(report.notes) or "a new version of the map.")
+    return RedirectResponse(f"/schools/{urn}/history", 303)
+
+
+@router.post("/schools/{urn}/edit/start", response_class=HTMLResponse)
+async def start_from(request: Request, db: DbDep, urn: UrnPath) -> Response:
+    form = await read_form(request)
+    signed = _editor(request, db, urn, form)
+    choice = form.one("start")
+    if choice == "demo":
+        data = yaml.safe_load(curated_path("demo_school_map.yaml").read_text(encoding="utf-8"))
+        signed.session.drafts[urn] = [dict(r) for r in data["rows"]]
+        signed.session.origins[urn] = (
+            "the shared demo map, an EXAMPLE: change every row to your school's own systems "
+            "and your own privacy notice before saving"
+        )
+    else:
+        signed.session.drafts.pop(urn, None)
+        signed.session.origins.pop(urn, None)
+    return RedirectResponse(f"/schools/{urn}/edit", 303)
+
+
+@router.post("/schools/{urn}/edit/upload", response_class=HTMLResponse)
+async def upload(request: Request, db: DbDep, urn: UrnPath) -> Response:
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > MAX_UPLOAD_BYTES + 10_000:
+        raise Refused(422, "The file is too large", TOO_LARGE, f"/schools/{urn}/edit")
+    form = await read_form(request)
+    signed = _editor(request, db, urn, form)
+    file = form.files.get("file")
+    if file is None or not file.content:
+        errors = {"upload": "choose a .csv or .xlsx file to upload."}
+        return _editor_page(db, signed, urn, errors=errors, status=422)
+    if len(file.content) > MAX_UPLOAD_BYTES:
+        raise Refused(422, "The file is too large", TOO_LARGE, f"/schools/{urn}/edit")
+    known = await run_in_threadpool(_known_actors, db)
+    try:
+        rows = await run_in_threadpool(read_upload, urn, file.filename, file.content, known)
+    except EdflowsError as exc:
+        return _editor_page(db, signed, urn, errors={"upload": _said(exc)}, status=422)
+    signed.session.drafts[urn] = rows
+    signed.session.origins[urn] = f"the uploaded file {file.filename} (not saved yet)"
+    return RedirectResponse(f"/schools/{urn}/edit", 303)
+
+
+# -- after saving -------------------------------------------------------------------------------
+
+
+@router.get("/schools/{urn}/history", response_class=HTMLResponse)
+def history(
+    request: Request,
+    db: DbDep,
+    urn: UrnPath,
+    a: Annotated[int | None, Query(ge=0, le=1_000_000)] = None,
+    b: Annotated[int | None, Query(ge=1, le=1_000_000)] = None,
+) -> HTMLResponse:
+    """Public, like every reading page; a signed-in school sees its session too."""
+    name = school_name(db, urn)
+    if name is None:
+        raise Refused(404, "No such school", f"No school with URN {urn} is in the graph.", "/")
+    versions = map_versions(db, urn)
+    numbers = {v.version: v for v in versions}
+    newest = versions[0].version if versions else 0
+    b = b if b in numbers else newest
+    a = a if a is not None and (a == 0 or a in numbers) else (b - 1 if b - 1 in numbers else 0)
+    old = numbers[a].rows if a else []
+    new = numbers[b].rows if b else []
+    signed = sessions.signed_in(request, db)
+    flash = None
+    if signed is not None:
+        flash, signed.session.flash = signed.session.flash, None
+    latest = versions[0].rows if versions else []
+    items = sorted({str(i) for r in latest for i in r.get("items") or []})
+    html = render(
+        "workspace_history.html",
+        urn=urn,
+        school=name,
+        versions=versions,
+        a=a,
+        b=b,
+        diff=view.diff_view(diff_maps(old, new)),
+        map_items=items,
+        message=flash,
+        notes=[],
+        signed=signed is not None,
+        token=signed.token if signed else None,
+        csrf=signed.session.csrf if signed else "",
+    )
+    return HTMLResponse(html)
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+FORGED = (
+    "The form did not carry this session's security token (CSRF), so it was refused. "
+    "Reload the page and send the form again."
+)
+ENDED = (
+    "You are not signed in: the session has expired, was signed out, or its token has been "
+    "revoked. Sign in again with your school's token."
+)
+TOO_LARGE = (
+    f"The upload is larger than {MAX_UPLOAD_BYTES // 1000} kB. A school's map is a few kB: "
+    "check that it is the map, with one row per system."
+)
+
+
+def _editor(request: Request, db: Database, urn: str, form: FormData | None = None) -> SignedIn:
+    """The signed-in session that may edit `urn`'s map, or a refusal (403)."""
+    signed = sessions.signed_in(request, db)
+    if signed is None:
+        raise Refused(403, "Please sign in", ENDED, "/signin")
+    if form is not None:
+        _check_csrf(signed, form)
+    token = signed.token
+    if not may_edit_map(db, token, urn):
+        if token.role == "school":
+            detail = f"This session's token may edit URN {token.urn}'s map, not URN {urn}'s."
+            mine = f"/schools/{token.urn}/edit"
+        elif token.role == "trust":
+            detail = f"URN {urn} is not a school of trust {token.trust}, which this token edits."
+            mine = f"/trusts/{token.trust}"
+        else:
+            detail, mine = f"A {token.role} token cannot edit a school's map.", None
+        raise Refused(403, "Not your school", detail, mine)
+    return signed
+
+
+def _check_csrf(signed: SignedIn, form: FormData) -> None:
+    if not sessions.csrf_matches(signed.session.csrf, form.one("csrf")):
+        raise Refused(403, "The form was refused", FORGED)
+
+
+def _draft(db: Database, signed: SignedIn, urn: str) -> list[dict[str, Any]]:
+    """The session's draft of the map; a new draft starts from the last saved version."""
+    drafts = signed.session.drafts
+    if urn not in drafts:
+        versions = map_versions(db, urn)
+        drafts[urn] = [dict(r) for r in versions[0].rows] if versions else []
+    return drafts[urn]
+
+
+def _index(form: FormData, rows: list[dict[str, Any]]) -> int | None:
+    text = form.one("row")
+    return int(text) if text.isdigit() and int(text) < len(rows) else None
+
+
+def _known_actors(db: Database) -> set[str]:
+    return set(db.read("list_actor_ids")[0]["ids"])
+
+
+def _said(exc: EdflowsError) -> str:
+    """The loader's message without the draft's internal file name."""
+    message = exc.message
+    if isinstance(exc, LoadError) and message.startswith(exc.path):
+        message = message[len(exc.path) :].lstrip(", ")
+    return message
+
+
+def _signin(request: Request, error: str | None, status: int) -> HTMLResponse:
+    csrf = sessions.signin_csrf(request)
+    hours = sessions.SESSION_SECONDS // 3600
+    html = render("workspace_signin.html", csrf=csrf, error=error, hours=hours)
+    answer = HTMLResponse(html, status)
+    sessions.set_csrf_cookie(request, answer, csrf)
+    return answer
+
+
+def _editor_page(
+    db: Database,
+    signed: SignedIn,
+    urn: str,
+    form: dict[str, Any] | None = None,
+    editing: int | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+    save_error: str | None = None,
+) -> HTMLResponse:
+    rows = _draft(db, signed, urn)
+    catalogue = curated_catalogue()
+    special = view.special_items(catalogue)
+    products = catalogue_products(db)
+    versions = map_versions(db, urn)
+    saved = [r.get("system") for r in versions[0].rows] if versions else None
+    flash, signed.session.flash = signed.session.flash, None
+    html = render(
+        "workspace_edit.html",
+        urn=urn,
+        school=school_name(db, urn) or f"URN {urn}",
+        token=signed.token,
+        csrf=signed.session.csrf,
+        rows=rows,
+        categories=view.categories(rows),
+        category_titles=[(k, v) for k, v in view.CATEGORIES.items()],
+        products=view.products_by_id(products),
+        product_list=products,
+        chains={p.id: f"{p.name}: {p.chain}" for p in products},
+        groups=view.item_groups(catalogue),
+        special=special,
+        bases=view.LAWFUL_BASES,
+        art9=view.ART9_CONDITIONS,
+        form=form or view.form_from_row(None),
+        editing=editing,
+        errors=errors or {},
+        row_error=next(iter((errors or {}).values()), None),
+        save_error=save_error,
+        message=flash,
+        origin=signed.session.origins.get(urn),
+        notes=[],
+        check=check_map(rows, special, [str(s) for s in saved] if saved is not None else None),
+        reminders=view.reminders,
+        biometric_note=BIOMETRIC_NOTE,
+        max_upload_kb=MAX_UPLOAD_BYTES // 1000,
+    )
+    return HTMLResponse(html, status)
+
+
+@router.get("/trusts/{code}", response_class=HTMLResponse)
+def trust_view(request: Request, db: DbDep, code: UrnPath) -> HTMLResponse:
+    """Each school of the trust with its completeness and gaps, and the products used across
+    the trust. Public, like every reading page; a trust's session gets edit links."""
+    name, schools = trust_maps(db, code)
+    if name is None:
+        raise Refused(404, "No such trust", f"No trust with code {code} is in the graph.", "/")
+    special = view.special_items(curated_catalogue())
+    products = view.products_by_id(catalogue_products(db))
+    summaries = [(school, check_map(school.rows, special, None)) for school in schools]
+    used: dict[str, list[str]] = {}
+    for school in schools:
+        for row in school.rows:
+            used.setdefault(str(row.get("product")), []).append(school.name)
+    signed = sessions.signed_in(request, db)
+    editable = signed is not None and signed.token.role == "trust" and signed.token.trust == code
+    html = render(
+        "workspace_trust.html",
+        code=code,
+        trust=name,
+        summaries=summaries,
+        used=sorted(used.items(), key=lambda kv: (-len(set(kv[1])), kv[0])),
+        products=products,
+        editable=editable,
+        signed=signed is not None,
+        token=signed.token if signed else None,
+        csrf=signed.session.csrf if signed else "",
+    )
+    return HTMLResponse(html)

@@ -1,0 +1,19 @@
+// Every flow in effect of ONE school's own layer ($layer = 'school:<urn>'), for a journey that
+// follows it: the flows out of the school ($school) and the onward flows out of the systems
+// its layer sends data to (the only places a school may write flows: graph/editing.py). Same
+// filters and fields as reach_step.cypher; never cached (graph/journeys.py `_layer_steps`).
+MATCH (s:Actor {id: $school})
+OPTIONAL MATCH (s)-[own:FLOW]->(system:Actor)
+WHERE own.layer = $layer
+WITH s, collect(DISTINCT system) AS systems
+UNWIND [s] + systems AS a
+MATCH (a)-[f:FLOW]->(b:Actor)
+WHERE f.layer = $layer AND f.in_effect
+  AND ($as_of IS NULL OR (
+        (f.valid_from_day IS NULL OR f.valid_from_day <= date($as_of)) AND
+        (f.valid_to_day IS NULL OR f.valid_to_day >= date($as_of))))
+RETURN DISTINCT a.id AS from_id, b.id AS to_id,
+       f{.id, .layer, .kind, .items, .subjects, .purposes, .purpose_text, .lawful_basis,
+         .art9_condition, .retention, .retention_indefinite, .storage_country, .tier,
+         .valid_from, .valid_to, .outcome, .conflicts, .source_ids} AS flow,
+       a{.id, .name, .kind, .org_type} AS from_node, b{.id, .name, .kind, .org_type} AS to_node
