@@ -61,6 +61,13 @@ LABELS_JS = """
 """
 
 
+@pytest.fixture(autouse=True)
+def patient(page: Page) -> None:
+    """The machine may be busy: a national routes or upstream page can take a while."""
+    page.set_default_timeout(120_000)
+    page.set_default_navigation_timeout(240_000)
+
+
 def no_sideways_scroll(page: Page) -> None:
     page.evaluate("window.scrollTo(10000, window.scrollY)")
     assert page.evaluate("window.scrollX") == 0, f"{page.url} scrolls sideways"
@@ -101,8 +108,9 @@ def test_campaigner_tier_1_recipients_and_the_telegraphs_sources(
     expect(telegraph.first.locator(".tag.warn")).to_have_text("sources disagree")
     shoot("people-campaigner-telegraph")
     # its links land: the routes from the sending dataset draw the recipient
-    telegraph.first.get_by_role("link", name="routes").click()
-    wait_for_graph(page)
+    routes = telegraph.first.get_by_role("link", name="routes").get_attribute("href")
+    page.goto(site + str(routes))
+    wait_for_graph(page, timeout=120_000)
     assert TELEGRAPH in page.evaluate("edflowsNetwork.body.data.nodes.getIds()")
     # the release report is a page, linked from the explorer
     page.goto(site + "/releases/explore")
@@ -126,7 +134,7 @@ def test_researcher_ethnicity_to_the_home_office_routes_and_cut(
     page.fill("#to", "Home Office")
     page.fill("#item", "Ethnicity (full code)")
     page.click("form[aria-label='Routes controls'] button[type=submit]")
-    wait_for_graph(page)
+    wait_for_graph(page, timeout=120_000)
     expect(page.locator("#routes-summary")).to_contain_text("shortest route")
     drawn = page.evaluate("edflowsNetwork.body.data.nodes.getIds()")
     assert HOME_OFFICE in drawn and "school:100000" in drawn
@@ -181,8 +189,8 @@ def test_office_manager_school_page_notices_and_record_of_processing(
 def test_labels_are_readable_at_the_opening_zoom_and_never_under_a_node(
     site: str, page: Page, path: str
 ) -> None:
-    page.goto(site + path, timeout=180_000)
-    wait_for_graph(page, timeout=180_000)
+    page.goto(site + path)
+    wait_for_graph(page, timeout=120_000)
     seen = page.evaluate(LABELS_JS)
     assert seen["drawn"] > 0 and seen["sizes"], seen
     assert min(seen["sizes"]) >= MIN_LABEL_PX, seen["sizes"][:5]
@@ -230,6 +238,8 @@ def test_browsers_get_html_error_pages_with_the_right_words(site: str, page: Pag
 def test_every_page_at_390_px_offline(site: str, browser: Browser, recorder: Recorder) -> None:
     context = browser.new_context(viewport={"width": 390, "height": 844})
     tab = context.new_page()
+    tab.set_default_timeout(120_000)
+    tab.set_default_navigation_timeout(240_000)
     tab.on("request", lambda r: recorder.urls.append(r.url))
     tab.on("pageerror", lambda e: recorder.errors.append(str(e)))
     pages = [
@@ -247,7 +257,7 @@ def test_every_page_at_390_px_offline(site: str, browser: Browser, recorder: Rec
     ]
     try:
         for path in pages:
-            tab.goto(site + path, timeout=120_000)
+            tab.goto(site + path)
             no_sideways_scroll(tab)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         tab.screenshot(path=str(SCREENSHOTS / "people-390-error.png"))
