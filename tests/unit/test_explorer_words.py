@@ -84,3 +84,58 @@ def test_only_a_browser_navigation_gets_an_html_error_page() -> None:
     ).decode()
     assert "no school with URN 999999." in page and 'href="/record/la%3A201"' in page
     assert "<script" not in page
+
+
+def test_routes_are_drawn_column_by_hop_with_the_cut_marked() -> None:
+    from graph.names import Labels
+    from graph.results import ActorRef, CutResult, Hop, ItemRef, PathsResult
+    from web.routes import CUT_COLOUR, build_routes
+
+    def hop(flow_id: str, src: str, dst: str) -> Hop:
+        return Hop(flow_id=flow_id, from_id=src, to_id=dst, kind="share", evidence="stated")
+
+    school = ActorRef(id="school:1", name="A School", kind="School")
+    home = ActorRef(id="body:home-office", name="Home Office", kind="NationalBody")
+    item = ItemRef(id="pupil.x", name="X")
+    routes = [
+        [
+            hop("f1", "school:1", "la:1"),
+            hop("f2", "la:1", "dataset:npd"),
+            hop("f3", "dataset:npd", home.id),
+        ],
+        [
+            hop("f1", "school:1", "la:1"),
+            hop("f2", "la:1", "dataset:npd"),
+            hop("f4", "dataset:npd", home.id),
+        ],
+    ]
+    paths = PathsResult(
+        origin=school,
+        target=home,
+        item=item,
+        evidence="stated",
+        hops=3,
+        paths=routes,
+        truncated=False,
+    )
+    cut = CutResult(
+        origin=school,
+        target=home,
+        item=item,
+        reachable=True,
+        cut_size=1,
+        flows=[routes[0][0]],
+        note="n",
+    )
+    labels = Labels(actors={"la:1": "Camden", "dataset:npd": "NPD", home.id: "Home Office"})
+    view = build_routes(paths, cut, labels, {})
+    x = {n["id"]: n["x"] for n in view.nodes}
+    assert x["school:1"] < x["la:1"] < x["dataset:npd"] < x[home.id]  # a column per hop
+    edges = {e["id"]: e for e in view.edges}
+    assert set(edges) == {"f1", "f2", "f3", "f4"}  # both parallel flows into the Home Office
+    assert edges["f1"]["color"] == CUT_COLOUR and edges["f1"]["label"] == "cut"
+    assert "label" not in edges["f3"]
+    assert [s["cut"] for s in view.routes[0]] == [True, False, False]
+    assert view.routes[0][1]["from"] == "Camden" and view.routes[0][1]["purpose"] == ""
+    again = build_routes(paths, cut, labels, {})
+    assert again.nodes == view.nodes  # the same question draws the same picture
