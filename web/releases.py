@@ -114,17 +114,15 @@ def narrow(page: ReleasePage, tier_not_stated: bool, names: list[str]) -> Releas
 
 def release_links(r: Release) -> dict[str, str]:
     """The flow's own record; the routes from the sending dataset to the recipient as of the
-    release's date (every flow between them, this one included); that dataset's journey."""
+    release's date (every flow between them, this one included); a journey that reaches the
+    recipient through this flow (the page finds its start when it is opened)."""
     item = r.items[0] if r.items else DEFAULT_ITEM
     as_of = r.date if r.date and len(r.date) == 10 else ""
     common = {"item": item, "as_of": as_of}
     return {
         "record": "/record/" + quote(r.id, safe=""),
         "routes": "/routes?" + query(**{"from": r.dataset_id, "to": r.recipient_id}, **common),
-        "journey": "/journey?"
-        + query(**{"from": r.dataset_id}, **common)
-        + "#"
-        + quote(r.recipient_id, safe=""),
+        "journey": "/releases/journey/" + quote(r.id, safe=""),
     }
 
 

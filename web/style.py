@@ -116,7 +116,6 @@ def legend(keys: set[str]) -> list[dict[str, str]]:
 FONT_SIZE = 16  # px at zoom 1
 MIN_LABEL_PX = 11  # on screen: smaller labels are not drawn (hover or the side list names them)
 LABEL_LINE = 24  # characters on one line of a label
-EVIDENCE_TEXT["disputed"] = "disputed: the sources disagree about a flow on the way"
 
 
 def wrap_label(name: str, width: int = LABEL_LINE, lines: int = 2) -> str:

@@ -14,9 +14,10 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from datetime import date
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 
 from api.deps import DbDep, ExploreDep, JourneysDep
@@ -26,14 +27,16 @@ from graph.errors import DatabaseUnavailable, EdflowsError, NotFoundError
 from graph.explore import ExploreService
 from graph.flow_record import flow_view
 from graph.journey_query import DEFAULT_HOPS, MAX_HOPS_CAP, JourneyQuery
+from graph.model import first_day
 from graph.release_report import build_release_report
 from web.journey import JourneyView, build_journey, build_upstream
-from web.releases import build_releases, narrow, release_links, release_words
+from web.releases import DEFAULT_ITEM, build_releases, narrow, release_links, release_words
 from web.render import query, render, static_file
 from web.routes import build_routes
 from web.school_map import build_school_map
 
 RETRY_AFTER = "5"
+JOURNEY_SCHOOL = "100000"  # a release row's journey starts here when it reaches the recipient
 # how many origins an upstream page lists (a national dataset has ~24,000: all of them)
 UPSTREAM_LIMIT = 30000
 
@@ -85,12 +88,32 @@ def _shown(exc: EdflowsError) -> EdflowsError:
 def start(explore: ExploreDep, q: Text = "") -> HTMLResponse:
     hits: list[Any] = []
     error = None
+    releases = 0
     if q.strip():
         try:
             hits = explore.search(q, 25)
         except EdflowsError as exc:
             error = _shown(exc).message
-    return HTMLResponse(render("start.html", q=q, hits=hits, error=error))
+        releases = _matching_releases(explore, q)
+    return HTMLResponse(render("start.html", q=q, hits=hits, error=error, releases=releases))
+
+
+def _matching_releases(explore: ExploreService, q: str) -> int:
+    """How many NPD releases the search words name (a recipient, a year, a tier)."""
+    words = release_words(q)
+    if not (words.tier or words.year or words.names):
+        return 0
+    page = explore.releases(
+        None,
+        int(words.tier) if words.tier else None,
+        int(words.year) if words.year else None,
+        None,
+        None,
+        None,
+        0,
+        5000,
+    )
+    return narrow(page, False, words.names).total
 
 
 @router.get("/journey", response_class=HTMLResponse)
@@ -296,6 +319,32 @@ def release_explorer(
     view = build_releases(page, everything)
     html = render("releases.html", view=view, form=form, error=error, links=release_links)
     return HTMLResponse(html, status_code=status)
+
+
+@router.get("/releases/journey/{flow_id}")
+def release_journey(
+    journeys: JourneysDep, explore: ExploreDep, flow_id: Annotated[str, Path(max_length=200)]
+) -> Response:
+    """A release row's journey: one that really reaches the recipient through THIS flow. From
+    the demo school when its witness path ends with the flow, else from the sending dataset
+    when that one's does; else the routes page, which draws every flow between the two."""
+    rows = explore.db.read("get_flow", id=flow_id)
+    if not rows:
+        return _error_page(404, "Not in the graph", f"no flow with id {flow_id!r}")
+    flow, sender, recipient = rows[0]["flow"], rows[0]["from_id"], rows[0]["to_id"]
+    item = (flow.get("items") or [DEFAULT_ITEM])[0]
+    since = flow.get("valid_from")
+    day = first_day(since) if isinstance(since, str) and since[:4].isdigit() else None
+    params = {"item": item, "as_of": day.isoformat() if day else ""}
+    for origin in (JOURNEY_SCHOOL, sender):
+        result = journeys.reach(JourneyQuery(origin=origin, item=item, as_of=day))
+        hit = next((r for r in result.reached if r.actor.id == recipient), None)
+        if hit is not None and hit.path and hit.path[-1].flow_id == flow_id:
+            url = (
+                "/journey?" + query(**{"from": origin}, **params) + "#" + quote(recipient, safe="")
+            )
+            return RedirectResponse(url, 303)
+    return RedirectResponse("/routes?" + query(**{"from": sender, "to": recipient}, **params), 303)
 
 
 @router.get("/record/{org_id}", response_class=HTMLResponse)
