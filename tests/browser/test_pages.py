@@ -36,9 +36,17 @@ def wait_for_graph(page: Page, timeout: float = 30_000) -> None:
 
 
 def click_node(page: Page, node_id: str) -> None:
-    """A real mouse click on the node's position in the canvas."""
+    """A real mouse click on the node's position in the canvas, as a person would make it:
+    the drawing scrolled into view and moved so that the node is on screen (the opening view
+    of a large drawing shows its start node at a readable zoom, not every node)."""
+    page.locator("#graph").scroll_into_view_if_needed()
     point = page.evaluate(
-        "id => edflowsNetwork.canvasToDOM(edflowsNetwork.getPositions([id])[id])", node_id
+        """id => {
+          const at = edflowsNetwork.getPositions([id])[id];
+          edflowsNetwork.moveTo({position: at, animation: false});
+          return edflowsNetwork.canvasToDOM(at);
+        }""",
+        node_id,
     )
     box = page.locator("#graph").bounding_box()
     assert box is not None

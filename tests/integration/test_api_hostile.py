@@ -37,6 +37,7 @@ BASELINE: dict[str, Any] = {
     "org": "body:home-office",
     "urn": "100000",
     "org_id": "dataset:npd",
+    "flow_id": "flow:npd-to-police",
     "source_id": "defenddigitalme-2017-talk",
     "name": "vis-network.min.js",
     "q": "telegraph",
