@@ -106,6 +106,10 @@ def build_school_map(graph: Subgraph) -> SchoolMapView:
         for n in graph.nodes
         if n.id in drawn
     }
+    # the category circles are drawn too: the list beside the drawing names them as well
+    for hub in sorted(hubs):
+        category = hub.split(":", 1)[1]
+        info[hub] = {"id": hub, "name": f"category: {label(category)}", "type": "category"}
     return SchoolMapView(
         graph=graph,
         nodes=net.nodes,
