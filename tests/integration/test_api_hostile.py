@@ -42,6 +42,8 @@ BASELINE: dict[str, Any] = {
     "name": "vis-network.min.js",
     "q": "telegraph",
 }
+# Values for one route's parameter, where the same name means another thing elsewhere.
+PER_PATH: dict[tuple[str, str], Any] = {("/docs-assets/{name}", "name"): "swagger-ui.css"}
 # Preferred over the schema's examples where the example is needlessly slow.
 OVERRIDE: dict[str, Any] = {"org": "la:201"}
 PROBLEM_FIELDS = {"type", "title", "status", "detail"}
@@ -130,8 +132,11 @@ def operations(app: FastAPI) -> list[Operation]:
             params = {
                 f.alias: (
                     where,
-                    BASELINE.get(
-                        f.alias, "" if f.field_info.is_required() else f.field_info.default
+                    PER_PATH.get(
+                        (route.path, f.alias),
+                        BASELINE.get(
+                            f.alias, "" if f.field_info.is_required() else f.field_info.default
+                        ),
                     ),
                 )
                 for where, fields in (
