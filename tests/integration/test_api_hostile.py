@@ -66,7 +66,7 @@ class Operation:
         for name, (where, value) in values.items():
             if where == "path":
                 path = path.replace("{" + name + "}", quote(str(value), safe=""))
-            elif where == "query":
+            elif where == "query" and value is not None:  # an optional parameter left out
                 query[name] = value
         body = dict(self.body or {})
         for name, (where, value) in override.items():
