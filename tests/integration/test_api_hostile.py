@@ -195,6 +195,8 @@ def test_every_operation_is_found_and_its_baseline_works(client: TestClient) -> 
             continue
         if op.method != "GET":
             continue
+        if op.page and response.status_code == 403 and "Please sign in" in response.text:
+            continue  # a school's workspace page: an anonymous visitor is asked to sign in
         assert response.status_code == 200, f"{op.method} {op.path}: {response.text[:300]}"
 
 
