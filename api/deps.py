@@ -15,6 +15,7 @@ from fastapi import Depends, Query, Request
 
 from graph.cache import CacheSnapshot, GraphCache
 from graph.db import Database
+from graph.errors import DatabaseUnavailable
 from graph.explore import ExploreService
 from graph.journey_query import DEFAULT_HOPS, MAX_HOPS_CAP, JourneyQuery
 from graph.journeys import JourneyService
@@ -30,7 +31,12 @@ def get_db(request: Request) -> Database:
 def get_cache(request: Request) -> CacheSnapshot:
     """The app's cache as of the graph's generation now: read once for the whole request."""
     cache: GraphCache = request.app.state.cache
-    return cache.sync(get_db(request))
+    try:
+        return cache.sync(get_db(request))
+    except DatabaseUnavailable:
+        # Neo4j is down: the request goes on with a snapshot that keeps nothing (so nothing
+        # stale), a page that needs no query still answers, and any query answers 503
+        return CacheSnapshot.uncached()
 
 
 CacheDep = Annotated[CacheSnapshot, Depends(get_cache)]

@@ -1,9 +1,11 @@
-"""`python -m bench.outage`: how fast the API fails, and recovers, when Neo4j goes away.
+"""`python -m tests.support.outage`: how fast the API fails, and recovers, when Neo4j goes away.
 
 Starts a throwaway local Neo4j (loopback only), serves the app in-process (TestClient), stops
 Neo4j, sends 50 requests to /healthz and /search and reports the p95 time to the 503 answer;
 starts Neo4j again and reports how long the same app takes to answer 200 again, without a
-restart. Prints one JSON object. A measurement, not a test (no test asserts a time).
+restart. Prints one JSON object. A measurement, not a test (no test asserts a time). It lives
+beside the tests, not in bench/, because it drives the app itself and the CLI imports bench/:
+the two folders must not import each other (tests/unit/test_layers.py).
 """
 
 from __future__ import annotations
