@@ -67,6 +67,8 @@ def national(db: Database, shared_data: Path) -> Database:
     """The national layer without the 26,000 schools (what the change test needs, loaded in
     seconds, so that the shared bundled graph is not changed and reloaded after it)."""
     run_load(db, "base", None)
+    # the supplier catalogue names a local authority (la:873) as a supplier's parent
+    run_load(db, "local-authorities", str(shared_data / "local-authorities"))
     run_load(db, "suppliers", None)
     run_load(db, "releases", str(shared_data / "npd-releases" / "releases.csv"))
     return db
