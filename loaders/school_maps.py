@@ -161,6 +161,8 @@ def _add_school(plan: LoadPlan, path: Path, urn: str, rows: list[tuple[Row, _Sha
                 }
             )
         claim = dict(shape.claim, source=source_id, locator=f"{path.name} line {row.line}")
+        if isinstance(claim.get("id"), str):  # a claim's id names its school, as its source does
+            claim["id"] = claim["id"].replace(f"school-{TEMPLATE_URN}-", f"school-{urn}-", 1)
         claims_json = json.dumps([claim], sort_keys=True, ensure_ascii=False)
         for template, shared_key in zip(shape.flows, shape.shared, strict=True):
             flow_id = template["id"].replace(
