@@ -37,7 +37,7 @@ class Problem(BaseModel):
     title: str = Field(examples=["Not Found"])
     status: int = Field(examples=[404])
     detail: str = Field(examples=["no organisation with id 'school:99999999'"])
-    suggestions: list[str] = Field(default_factory=list, examples=[["school:100000"]])
+    suggestions: list[str] = Field(default_factory=list, examples=[["school:example"]])
     errors: list[dict[str, Any]] = Field(default_factory=list)
 
 

@@ -17,7 +17,7 @@ from graph.db import Database
 from graph.editing import may_edit_map
 from web.render import render
 
-UrnPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9]{1,20}$", examples=["100000"])]
+UrnPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9]{1,20}$", examples=["example"])]
 
 
 class Refused(Exception):

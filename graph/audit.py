@@ -57,7 +57,7 @@ class AuditEntry(BaseModel):
     actor: str = Field(examples=["token:tok_3f9a1c2b4d5e", "loader:schools", "cli"])
     role: str | None = Field(default=None, examples=["school"])
     action: str = Field(examples=["school-map.replace", "flow.add", "flow.retire", "load"])
-    target: str = Field(examples=["100000", "flow:example", "my-source", "tok_3f9a1c2b4d5e"])
+    target: str = Field(examples=["example", "flow:example", "my-source", "tok_3f9a1c2b4d5e"])
     urn: str | None = Field(default=None, description="the school the change concerns, if any")
     before: Any = Field(default=None, description="the state before (null: nothing there)")
     after: Any = Field(default=None, description="the state after")

@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field
 from graph import audit
 from graph.db import Database
 from graph.errors import Conflict, Forbidden, InvalidInput, NotFoundError
+from graph.identifiers import URN_PATTERN
 from graph.loadplan import LoadPlan, LoadReport
 from graph.model import FlowFacts, FlowRecord, PartialDate, SourceRecord, first_day, last_day
 from graph.queries import query
@@ -44,7 +45,7 @@ class FlowIn(FlowFacts):
     target_actor: str = Field(max_length=200, examples=["supplier:education-software-solutions"])
     urn: str | None = Field(
         default=None,
-        pattern=r"^\d{1,8}$",
+        pattern=URN_PATTERN,
         description="the school whose own layer the flow joins (a school token's URN)",
     )
     props: dict[str, Any] = Field(

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from graph.cache import CacheSnapshot
 from graph.db import Database
 from graph.errors import EdflowsError, NotFoundError
+from graph.identifiers import is_urn
 from graph.journeys import SHARED_LAYERS, JourneyService, layers_for, lucene_escape
 from graph.names import NameService
 from graph.results import (
@@ -31,7 +32,7 @@ SUBGRAPH_LIMIT = 500
 
 
 class SearchHit(BaseModel):
-    id: str = Field(examples=["school:100000"])
+    id: str = Field(examples=["school:example"])
     name: str
     type: str = Field(examples=["School"])
     org_type: str | None = None
@@ -239,7 +240,7 @@ class ExploreService:
         if not text:
             raise EdflowsError("the search text is empty")
         hits: list[SearchHit] = []
-        if text.isdigit():
+        if is_urn(text):
             rows = self.db.read("get_actor", id=f"school:{text}")
             hits += [
                 SearchHit(

@@ -10,6 +10,18 @@ from collections.abc import Iterable
 from graph.errors import EdflowsError
 from graph.model import model
 
+# A school's URN: the DfE's number (digits), or "example", the one fictional school edflows makes
+# for its demonstration map (loaders/curated/example_school.yaml). Every route, parser and
+# search that takes a URN uses these two.
+EXAMPLE_URN = "example"
+URN_PATTERN = rf"^(?:\d{{1,8}}|{EXAMPLE_URN})$"
+
+
+def is_urn(text: str) -> bool:
+    """True when `text` is a school's URN: up to 8 digits, or the example school's."""
+    return text == EXAMPLE_URN or (text.isdigit() and len(text) <= 8)
+
+
 KEY_LABELS = ("Actor", "DataItem", "Source", "Load", "MapVersion")
 ACTOR_LINK_TYPES = frozenset(
     {"IN_LA", "IN_TRUST", "MADE_BY", "SUBSIDIARY_OF", "SUB_PROCESSOR_OF", "USES"}

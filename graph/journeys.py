@@ -15,6 +15,7 @@ from typing import Any, cast
 from graph.cache import CacheSnapshot
 from graph.db import Database
 from graph.errors import EdflowsError, NotFoundError
+from graph.identifiers import is_urn
 from graph.items import ItemIndex
 from graph.journey_query import MAX_HOPS_CAP, JourneyQuery
 from graph.results import (
@@ -58,7 +59,7 @@ class JourneyService:
 
     def actor(self, key: str) -> ActorRef:
         """An actor by id, or a school by its URN; 404 with near misses otherwise."""
-        actor_id = f"school:{key}" if key.isdigit() else key
+        actor_id = f"school:{key}" if is_urn(key) else key
         known = self.cache.actor(actor_id)
         if known is not None:
             return cast(ActorRef, known)
@@ -67,7 +68,7 @@ class JourneyService:
             found = ActorRef(**rows[0]["actor"])
             self.cache.keep_actor(found)
             return found
-        if key.isdigit():
+        if is_urn(key):
             raise NotFoundError("school", key, by="URN")
         raise NotFoundError("organisation", key, self._suggest_actors(key))
 
@@ -370,7 +371,7 @@ def check_layer(layer: str) -> str:
     if layer in SHARED_LAYERS or SCHOOL_LAYER.fullmatch(layer):
         return layer
     raise EdflowsError(
-        f"unknown layer {layer!r}: name a school's layer as school:<urn> (e.g. school:100000)"
+        f"unknown layer {layer!r}: name a school's layer as school:<urn> (e.g. school:example)"
     )
 
 

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 
 from graph.db import Database
 from graph.errors import EdflowsError, NotFoundError
+from graph.identifiers import is_urn
 from graph.journeys import JourneyService, lucene_escape
 
 
@@ -65,8 +66,8 @@ class NameService:
         if not text:
             return []
         found: dict[str, tuple[tuple[int, float, int], ActorSuggestion]] = {}
-        if text.isdigit() or ":" in text:
-            key = f"school:{text}" if text.isdigit() else text
+        if is_urn(text) or ":" in text:
+            key = f"school:{text}" if is_urn(text) else text
             for row in self.db.read("get_actor_suggestion", id=key):
                 hit = _suggestion(row)
                 found[hit.id] = ((0, 0.0, 0), hit)
@@ -91,7 +92,7 @@ class NameService:
         text = text.strip()
         if not text:
             raise EdflowsError("name an organisation or a school (its name, URN or id)")
-        if text.isdigit() or ":" in text:
+        if is_urn(text) or ":" in text:
             return self.journeys.actor(text).id
         hits = self.suggest_actors(text, 10)
         exact = [h for h in hits if h.name.lower() == text.lower()]

@@ -43,8 +43,8 @@ class SourceRef(BaseModel):
 class ActorRef(BaseModel):
     """An organisation, school, dataset or product, by its stable id."""
 
-    id: str = Field(examples=["school:100000"])
-    name: str = Field(examples=["Sir John Cass's Foundation Primary School"])
+    id: str = Field(examples=["school:example"])
+    name: str = Field(examples=["Example School (fictional; edflows demonstration)"])
     kind: str = Field(examples=["School"])
     org_type: str | None = Field(default=None, examples=["school"])
 
@@ -100,7 +100,7 @@ class Dispute(BaseModel):
 class Hop(BaseModel):
     """One flow on a path, with everything its sources say about it."""
 
-    flow_id: str = Field(examples=["flow:census-return:100000"])
+    flow_id: str = Field(examples=["flow:census-return:example"])
     from_id: str
     to_id: str
     kind: str = Field(examples=["census_return"])
@@ -240,7 +240,7 @@ class GraphEdge(BaseModel):
     layer: str | None = Field(
         default=None,
         description="national, catalogue, or school:<URN> for a school's own map",
-        examples=["school:100000"],
+        examples=["school:example"],
     )
     items: list[str] = Field(default_factory=list)
     source_ids: list[str] = Field(default_factory=list)

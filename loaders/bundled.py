@@ -24,6 +24,7 @@ BUNDLED: list[tuple[str, str | None]] = [
     ("suppliers", None),
     ("releases", "shared:npd-releases/releases.csv"),
     ("aggregates", "shared:npd-releases/aggregates.csv"),
+    ("example-school", None),
     ("school-map", "curated:demo_school_map.yaml"),
 ]
 

@@ -17,11 +17,13 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from graph.db import Database
+from graph.identifiers import URN_PATTERN
 from graph.known_actors import GraphActors
 from graph.loadplan import LoadError, LoadPlan, LoadReport
 from graph.writer import Progress, write_plan
 from loaders.aggregates import plan_aggregates
 from loaders.base_map import plan_base
+from loaders.example_school import plan_example_school
 from loaders.local_authorities import plan_local_authorities
 from loaders.npd_catalogue import plan_npd_catalogue
 from loaders.releases import plan_releases
@@ -45,7 +47,7 @@ class ReleasesOptions(NoOptions):
 
 class SchoolMapOptions(NoOptions):
     urn: str | None = Field(
-        default=None, pattern=r"^\d{1,8}$", description="the school's URN (or `urn:` in a YAML map)"
+        default=None, pattern=URN_PATTERN, description="the school's URN (or `urn:` in a YAML map)"
     )
 
 
@@ -99,6 +101,11 @@ LOADERS: dict[str, Loader] = {
     "suppliers": Loader(
         "the supplier catalogue: curated YAML (default) or products.csv",
         lambda db, path, _: plan_suppliers(path),
+        needs_path=False,
+    ),
+    "example-school": Loader(
+        "the fictional example school of the demo map (loaders/curated/example_school.yaml)",
+        lambda db, path, _: plan_example_school(path, GraphActors(db)),
         needs_path=False,
     ),
     "school-map": Loader(

@@ -21,6 +21,7 @@ import yaml
 from pydantic import Field, ValidationError, field_validator
 
 from graph.guard import check_structure, check_text_fields
+from graph.identifiers import is_urn
 from graph.known_actors import KnownActors
 from graph.loadplan import LoadError, LoadPlan, LoadReport
 from graph.model import (
@@ -433,7 +434,7 @@ def _urn(path: Path, given: str | None, in_file: str) -> str:
     if given and in_file and given != in_file:
         raise LoadError(path, f"--urn {given} but the file says urn {in_file}.")
     urn = (given or in_file).strip()
-    if not urn.isdigit():
+    if not is_urn(urn):
         raise LoadError(path, f"{urn!r} is not a URN.", hint="Give --urn with the school's URN.")
     return urn
 

@@ -21,11 +21,12 @@ from graph.editing import (
     retire_flow,
 )
 from graph.errors import InvalidInput
+from graph.identifiers import URN_PATTERN
 from graph.model import SourceRecord
 from loaders.school_map import MapRow
 
 router = APIRouter(tags=["edit"], dependencies=[Depends(refuse_pupil_data)])
-Urn = Annotated[str, Path(pattern=r"^\d{1,8}$", examples=["100000"])]
+Urn = Annotated[str, Path(pattern=URN_PATTERN, examples=["example"])]
 YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
 
 

@@ -10,6 +10,7 @@ from api.deps import ExploreDep
 from api.problems import Problem
 from api.responses import ModelJSON
 from graph.explore import ActorDetail, ItemNode, ItemSuggestion, SearchHit, SourceDetail, Stats
+from graph.identifiers import URN_PATTERN
 from graph.names import ActorSuggestion
 from graph.results import Subgraph
 
@@ -29,7 +30,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 )
 def school_graph(
     explore: ExploreDep,
-    urn: Annotated[str, Path(pattern=r"^\d{1,8}$", examples=["100000"])],
+    urn: Annotated[str, Path(pattern=URN_PATTERN, examples=["example"])],
     depth: Annotated[int, Query(ge=1, le=3, description="flows followed out of the school")] = 1,
     limit: Annotated[int, Query(ge=10, le=2000, description="most nodes returned")] = 500,
 ) -> ModelJSON:

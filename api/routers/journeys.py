@@ -26,7 +26,7 @@ Layer = Annotated[
         description="also follow this school's own layer (its map and flows). Without it an "
         "answer follows the national layer and the catalogue only, plus the origin's own "
         "layer when the origin is a school",
-        examples=["school:100000"],
+        examples=["school:example"],
     ),
 ]
 

@@ -26,6 +26,7 @@ from graph.db import QueryTimeout
 from graph.errors import DatabaseUnavailable, EdflowsError, NotFoundError
 from graph.explore import ExploreService
 from graph.flow_record import flow_view
+from graph.identifiers import EXAMPLE_URN, is_urn
 from graph.journey_query import DEFAULT_HOPS, MAX_HOPS_CAP, JourneyQuery
 from graph.model import first_day
 from graph.release_report import build_release_report
@@ -36,7 +37,7 @@ from web.routes import build_routes
 from web.school_map import build_school_map
 
 RETRY_AFTER = "5"
-JOURNEY_SCHOOL = "100000"  # a release row's journey starts here when it reaches the recipient
+JOURNEY_SCHOOL = EXAMPLE_URN  # a release row's journey starts here when it reaches the recipient
 # how many origins an upstream page lists (a national dataset has ~24,000: all of them)
 UPSTREAM_LIMIT = 30000
 
@@ -131,7 +132,7 @@ def journey(
     form: dict[str, Any] = {"origin": origin, "item": item, "as_of": as_of}
     form["include_derived"] = include_derived
     if not origin and not item:
-        form.update(origin="100000", item="pupil.contact.postcode")
+        form.update(origin="example", item="pupil.contact.postcode")
     view, error, status = None, None, 200
     if origin and item:
         try:
@@ -207,7 +208,7 @@ def routes(
     form: dict[str, Any] = {"origin": origin, "target": to, "item": item, "as_of": as_of}
     form["include_derived"] = include_derived
     if not (origin or to or item):
-        form.update(origin="100000", target="body:home-office", item="pupil.characteristics")
+        form.update(origin="example", target="body:home-office", item="pupil.characteristics")
     view, error, status = None, None, 200
     if origin and to and item:
         try:
@@ -263,7 +264,7 @@ def school_map(
     depth: Annotated[int, Query(ge=1, le=3)] = 2,
 ) -> HTMLResponse:
     """A school's own map, with links to its notices and record of processing."""
-    if not urn.isdigit() or len(urn) > 8:
+    if not is_urn(urn):
         return _error_page(404, "No such school", f"no school with URN {urn}: a URN is a number")
     try:
         graph = explore.subgraph(urn, depth, 500)

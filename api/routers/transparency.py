@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 
 from api.deps import TransparencyDep
 from api.problems import Problem
+from graph.identifiers import URN_PATTERN
 from web.documents.notice import notice_blocks, to_html, to_markdown
 from web.documents.ropa import to_csv, to_xlsx
 
@@ -19,7 +20,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     422: {"model": Problem, "description": "an invalid parameter, named"},
     503: {"model": Problem, "description": "the database is not reachable"},
 }
-Urn = Annotated[str, Path(pattern=r"^\d{1,8}$", examples=["100000"])]
+Urn = Annotated[str, Path(pattern=URN_PATTERN, examples=["example"])]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

@@ -14,6 +14,7 @@ from api.deps import DbDep
 from api.problems import Problem
 from graph import audit
 from graph.audit import AuditPage
+from graph.identifiers import URN_PATTERN
 from graph.tokens import IssuedToken, Role, TokenInfo, create_token, list_tokens, revoke_token
 
 router = APIRouter(tags=["trust"])
@@ -27,7 +28,7 @@ class TokenCreate(BaseModel):
     """A token to issue; a school token names its school's URN."""
 
     role: Role
-    urn: str | None = Field(default=None, pattern=r"^\d{1,8}$", examples=["100000"])
+    urn: str | None = Field(default=None, pattern=URN_PATTERN, examples=["example"])
     trust: str | None = Field(
         default=None, pattern=r"^[A-Za-z0-9]{1,20}$", description="a trust token's trust code"
     )
@@ -105,7 +106,7 @@ def get_refusals(request: Request, admin: AdminDep) -> dict[str, Any]:
 def get_audit(
     db: DbDep,
     urn: Annotated[
-        str | None, Query(pattern=r"^\d{1,8}$", description="changes concerning this school")
+        str | None, Query(pattern=URN_PATTERN, description="changes concerning this school")
     ] = None,
     since: Annotated[
         datetime | None, Query(description="from this time on (ISO 8601)", examples=["2026-11-30"])

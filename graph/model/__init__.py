@@ -78,7 +78,7 @@ class Model(BaseModel):
     school_map_categories: list[str]
 
     def kind_of_id(self, actor_id: str) -> str | None:
-        """The node kind whose prefix starts `actor_id` (`school:100000` -> School)."""
+        """The node kind whose prefix starts `actor_id` (`school:example` -> School)."""
         prefix = actor_id.split(":", 1)[0]
         for name, kind in self.node_kinds.items():
             if kind.prefix == prefix:
@@ -264,7 +264,7 @@ class FlowRecord(FlowFacts):
     @classmethod
     def _known_prefix(cls, value: str) -> str:
         if model().kind_of_id(value) is None:
-            raise ValueError(f"{value!r} is not an actor id (e.g. school:100000, body:dfe)")
+            raise ValueError(f"{value!r} is not an actor id (e.g. school:example, body:dfe)")
         return value
 
     @model_validator(mode="after")

@@ -73,7 +73,7 @@ id => {
 
 
 def test_school_map_by_its_own_categories(site: str, page: Page, shoot: Shoot) -> None:
-    page.goto(site + "/schools/100000")
+    page.goto(site + "/schools/example")
     wait_for_graph(page)
     hubs = page.evaluate(
         "edflowsNetwork.body.data.nodes.getIds().filter(i => i.startsWith('category:'))"
@@ -180,8 +180,8 @@ def test_item_picker_suggests_as_you_type(site: str, page: Page, browser: Browse
 @pytest.mark.parametrize(
     "path",
     [
-        "/journey?from=100000&item=pupil.contact.postcode",
-        "/schools/100000",
+        "/journey?from=example&item=pupil.contact.postcode",
+        "/schools/example",
         "/upstream?org=la:202&item=pupil.contact.postcode",
     ],
 )

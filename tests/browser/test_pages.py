@@ -56,14 +56,14 @@ def click_node(page: Page, node_id: str) -> None:
 def test_search_school_journey_and_sources(site: str, page: Page, shoot: Shoot) -> None:
     page.goto(site + "/")
     expect(page.get_by_role("heading", name="For campaigners")).to_be_visible()
-    page.get_by_label("Search organisations").fill("Sir John Cass")
+    page.get_by_label("Search organisations").fill("Example School")
     page.get_by_role("button", name="Search").click()
-    school = page.locator("a.hit", has_text="Sir John Cass's Foundation Primary School")
+    school = page.locator("a.hit", has_text="Example School (fictional")
     expect(school.first).to_be_visible()
     shoot("01-search")
 
     school.first.click()
-    expect(page).to_have_url(f"{site}/schools/100000")
+    expect(page).to_have_url(f"{site}/schools/example")
     wait_for_graph(page)
     expect(page.locator(".text-alt table").first).to_be_visible()
     shoot("02-school-map")
@@ -123,12 +123,12 @@ def test_release_explorer_filters(site: str, page: Page, shoot: Shoot) -> None:
 
 
 def test_start_page_and_assets_stay_on_loopback(site: str, page: Page, recorder: Recorder) -> None:
-    for path in ["/", "/journey?from=100000&item=pupil.contact.postcode", "/releases/explore"]:
+    for path in ["/", "/journey?from=example&item=pupil.contact.postcode", "/releases/explore"]:
         page.goto(site + path)
         html = page.content().lower()
         assert "cdn" not in html and "bootstrap" not in html
     assert page.evaluate("typeof vis") == "undefined"  # the releases page loads no graph
-    page.goto(site + "/journey?from=100000&item=pupil.contact.postcode")
+    page.goto(site + "/journey?from=example&item=pupil.contact.postcode")
     wait_for_graph(page)
     assert page.evaluate("typeof vis.Network") == "function"
     assert any(u.endswith("/static/vis-network.min.js") for u in recorder.urls)

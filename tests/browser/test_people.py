@@ -27,7 +27,7 @@ TELEGRAPH = "org:daily-telegraph-telegraph-newspaper"
 LARGEST_VIEWS = [  # the three largest drawings of the bundled data
     "/upstream?org=body:home-office&item=pupil.contact.postcode",
     "/journey?from=dataset:npd&item=pupil.contact.postcode",
-    "/schools/100000?depth=3",
+    "/schools/example?depth=3",
 ]
 
 # at the current zoom: the on-screen size of each label drawn in the view, and each pair of
@@ -125,19 +125,19 @@ def test_researcher_ethnicity_to_the_home_office_routes_and_cut(
     # names, not ids: the school's name and "Home Office" are accepted, suggestions clickable
     page.goto(site + "/routes")
     page.fill("#from", "")
-    page.locator("#from").press_sequentially("Sir John Cass's Foundation", delay=20)
+    page.locator("#from").press_sequentially("Example School", delay=20)
     option = page.locator("#from-options [role=option]").first
-    expect(option).to_contain_text("URN 100000")
-    expect(option).to_contain_text("London")
+    expect(option).to_contain_text("URN example")
+    expect(option).to_contain_text("fictional")
     option.click()
-    assert page.input_value("#from") == "school:100000"
+    assert page.input_value("#from") == "school:example"
     page.fill("#to", "Home Office")
     page.fill("#item", "Ethnicity (full code)")
     page.click("form[aria-label='Routes controls'] button[type=submit]")
     wait_for_graph(page, timeout=120_000)
     expect(page.locator("#routes-summary")).to_contain_text("shortest route")
     drawn = page.evaluate("edflowsNetwork.body.data.nodes.getIds()")
-    assert HOME_OFFICE in drawn and "school:100000" in drawn
+    assert HOME_OFFICE in drawn and "school:example" in drawn
     # the cut is listed and marked on the drawing
     cut = page.locator("#cut-list li")
     assert cut.count() >= 1
@@ -149,7 +149,7 @@ def test_researcher_ethnicity_to_the_home_office_routes_and_cut(
     expect(page.locator("#how-to-read")).to_contain_text("unknown")
     shoot("people-researcher-routes")
     # from a journey, each organisation offers "all routes here"
-    page.goto(site + f"/journey?from=100000&item={ETHNICITY}")
+    page.goto(site + f"/journey?from=example&item={ETHNICITY}")
     wait_for_graph(page)
     link = page.get_by_role("link", name="all routes to Home Office")
     expect(link).to_have_attribute("href", re.compile(r"to=body%3Ahome-office"))
@@ -158,26 +158,28 @@ def test_researcher_ethnicity_to_the_home_office_routes_and_cut(
 def test_office_manager_school_page_notices_and_record_of_processing(
     site: str, page: Page, shoot: Shoot
 ) -> None:
-    page.goto(site + "/schools/100000")
+    page.goto(site + "/schools/example")
     wait_for_graph(page)
     for anchor, path in [
-        ("#notice-child", "/schools/100000/notice?audience=child"),
-        ("#notice-parent", "/schools/100000/notice?audience=parent"),
-        ("#ropa-csv", "/schools/100000/ropa.csv"),
-        ("#ropa-xlsx", "/schools/100000/ropa.xlsx"),
+        ("#notice-child", "/schools/example/notice?audience=child"),
+        ("#notice-parent", "/schools/example/notice?audience=parent"),
+        ("#ropa-csv", "/schools/example/ropa.csv"),
+        ("#ropa-xlsx", "/schools/example/ropa.xlsx"),
     ]:
         expect(page.locator(anchor)).to_have_attribute("href", path)
         answer = page.request.get(site + path)
         assert answer.ok, f"{path}: {answer.status}"
-    assert "text/csv" in page.request.get(site + "/schools/100000/ropa.csv").headers["content-type"]
+    assert (
+        "text/csv" in page.request.get(site + "/schools/example/ropa.csv").headers["content-type"]
+    )
     # items are named, not shown as catalogue ids
     items = " ".join(page.locator("td.items").all_inner_texts())
     assert "pupil." not in items
     shoot("people-office-manager-school")
     page.click("#notice-child")
-    expect(page.locator("body")).to_contain_text("Sir John Cass")
+    expect(page.locator("body")).to_contain_text("Example School")
     # the same map draws the same picture
-    page.goto(site + "/schools/100000")
+    page.goto(site + "/schools/example")
     wait_for_graph(page)
     one = page.evaluate("JSON.stringify(edflowsNetwork.getPositions())")
     page.reload()
@@ -202,7 +204,7 @@ def test_labels_are_readable_at_the_opening_zoom_and_never_under_a_node(
 
 
 def test_keyboard_zoom_in_even_steps_and_fit(site: str, page: Page) -> None:
-    page.goto(site + f"/journey?from=100000&item={ETHNICITY}")
+    page.goto(site + f"/journey?from=example&item={ETHNICITY}")
     wait_for_graph(page)
     page.focus("#graph-canvas")
     before = page.evaluate("edflowsNetwork.getScale()")
@@ -223,7 +225,7 @@ def test_browsers_get_html_error_pages_with_the_right_words(site: str, page: Pag
         ("/schools/999999", "no school with URN 999999"),
         ("/schools/abc", "no school with URN abc"),
         ("/schools/999999/notice?audience=child", "no school with URN 999999"),
-        ("/paths?from=100000&to=nowhere:at-all&item=pupil.contact.postcode", "no organisation"),
+        ("/paths?from=example&to=nowhere:at-all&item=pupil.contact.postcode", "no organisation"),
         ("/no/such/page", "Not Found"),
     ]:
         answer = page.goto(site + path)
@@ -245,14 +247,14 @@ def test_every_page_at_390_px_offline(site: str, browser: Browser, recorder: Rec
     pages = [
         "/",
         "/?q=telegraph",
-        f"/journey?from=100000&item={ETHNICITY}",
+        f"/journey?from=example&item={ETHNICITY}",
         "/upstream?org=dataset:npd&item=pupil.contact.postcode&max_hops=2",
-        f"/routes?from=100000&to={HOME_OFFICE}&item={ETHNICITY}",
-        "/schools/100000",
+        f"/routes?from=example&to={HOME_OFFICE}&item={ETHNICITY}",
+        "/schools/example",
         "/releases/explore",
         "/releases/report",
         f"/record/{HOME_OFFICE}",
-        "/schools/100000/notice?audience=child",
+        "/schools/example/notice?audience=child",
         "/schools/999999",
     ]
     try:

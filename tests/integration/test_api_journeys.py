@@ -14,9 +14,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from graph.db import Database
+from graph.identifiers import is_urn
+from tests.support.demo import DEMO
 
 pytestmark = pytest.mark.integration
-DEMO = "100000"
 POSTCODE = "pupil.contact.postcode"
 
 
@@ -150,7 +151,7 @@ def test_reach_agrees_with_an_independent_breadth_first_search(
         ("la:201", "pupil.characteristics.nationality"),
     ]:
         body = api.get("/reach", params={"from": origin, "item": item}).json()
-        start = f"school:{origin}" if origin.isdigit() else origin
+        start = f"school:{origin}" if is_urn(origin) else origin
         assert reached(body) == independent_reach(bundled, start, item), (origin, item)
         for r in body["reached"]:
             assert len(r["path"]) == r["hops"]

@@ -11,9 +11,10 @@ from api.app import create_app
 from graph.db import Database
 from graph.journey_query import MAX_HOPS_CAP
 from graph.settings import Settings
+from tests.support.demo import DEMO
 
 pytestmark = pytest.mark.integration
-REACH = {"from": "100000", "item": "pupil.contact.postcode"}
+REACH = {"from": DEMO, "item": "pupil.contact.postcode"}
 
 
 def _problem(response: object, status: int) -> dict[str, object]:
@@ -48,12 +49,12 @@ def test_max_hops_and_result_sizes_are_bounded(api: TestClient) -> None:
     for url, params in (
         ("/search", {"q": "school", "limit": 101}),
         ("/releases", {"limit": 501}),
-        ("/schools/100000/graph", {"limit": 2001}),
+        (f"/schools/{DEMO}/graph", {"limit": 2001}),
         ("/sources-of", {"org": "la:201", "item": "pupil.contact.postcode", "limit": 2001}),
         ("/search", {"q": "s" * 201}),
     ):
         _problem(api.get(url, params=params), 422)
-    capped = api.get("/schools/100000/graph", params={"depth": 3, "limit": 10}).json()
+    capped = api.get(f"/schools/{DEMO}/graph", params={"depth": 3, "limit": 10}).json()
     assert capped["truncated"] is True and len(capped["nodes"]) <= 10
 
 

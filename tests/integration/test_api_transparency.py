@@ -23,11 +23,11 @@ from graph.journey_query import JourneyQuery
 from graph.journeys import JourneyService
 from graph.settings import Settings
 from graph.transparency import NOT_STATED
+from tests.support.demo import DEMO
 from web.documents.readability import flesch_reading_ease
 from web.documents.ropa import COLUMNS
 
 pytestmark = pytest.mark.integration
-DEMO = "100000"
 POSTCODE = "pupil.contact.postcode"
 REPO = Path(__file__).resolve().parents[2]
 

@@ -20,10 +20,10 @@ from graph.journeys import JourneyService
 from graph.settings import Settings
 from graph.tokens import create_token
 from loaders.registry import run_load
+from tests.support.demo import DEMO
 from tests.support.files import csv_subset
 
 pytestmark = pytest.mark.integration
-DEMO = "100000"
 POSTCODE = "pupil.contact.postcode"
 QUERIES: list[tuple[JourneyQuery, str | None]] = [
     (JourneyQuery(origin=DEMO, item=POSTCODE), None),

@@ -30,10 +30,10 @@ GOLDEN = REPO / "tests" / "golden" / "answers.json"
 
 # (name, path with its query string): reach, paths, sources-of, cut and releases
 QUESTIONS: list[tuple[str, str]] = [
-    ("reach-demo-postcode", "/reach?from=100000&item=pupil.contact.postcode"),
+    ("reach-demo-postcode", "/reach?from=example&item=pupil.contact.postcode"),
     (
         "reach-demo-postcode-2017-derived",
-        "/reach?from=100000&item=pupil.contact.postcode&as_of=2017-03-01&include_derived=true",
+        "/reach?from=example&item=pupil.contact.postcode&as_of=2017-03-01&include_derived=true",
     ),
     (
         "reach-npd-name-commercial",
@@ -41,14 +41,14 @@ QUESTIONS: list[tuple[str, str]] = [
     ),
     (
         "reach-demo-ethnicity-2hops",
-        "/reach?from=100000&item=pupil.characteristics.ethnicity&max_hops=2",
+        "/reach?from=example&item=pupil.characteristics.ethnicity&max_hops=2",
     ),
     (
         "paths-demo-home-office",
-        "/paths?from=100000&to=body:home-office&item=pupil.contact.postcode",
+        "/paths?from=example&to=body:home-office&item=pupil.contact.postcode",
     ),
-    ("paths-demo-npd-name", "/paths?from=100000&to=dataset:npd&item=pupil.identity.name"),
-    ("cut-demo-home-office", "/cut?from=100000&to=body:home-office&item=pupil.contact.postcode"),
+    ("paths-demo-npd-name", "/paths?from=example&to=dataset:npd&item=pupil.identity.name"),
+    ("cut-demo-home-office", "/cut?from=example&to=body:home-office&item=pupil.contact.postcode"),
     (
         "sources-of-home-office-postcode",
         "/sources-of?org=body:home-office&item=pupil.contact.postcode&limit=20",
