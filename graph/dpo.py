@@ -2,10 +2,12 @@
 (with the reason), gaps, and a completeness score. Pure functions over map rows.
 
 The screening follows the Information Commissioner's Office's published guidance on when a
-data protection impact assessment is needed (UK GDPR Article 35, and the ICO's guidance page
-"When do we need to do a DPIA?"). No copy of that page is among the project's documents, so
-nothing here quotes it: the reasons below are edflows' own words, and the citation is marked
-unverified (see ICO_CITATION).
+data protection impact assessment is needed (UK GDPR Article 35): its page "When do we need to
+do a DPIA?" (with the screening checklist) and its list "Examples of processing 'likely to result
+in high risk'" (ICO_PAGES; both read on 2026-12-02 in stored copies of the pages). Each reason
+below names the ICO criterion it follows, by the criterion's heading; the explanations are
+edflows' own words, not quotes. One check is edflows' own and says so: storage outside the UK
+(the ICO's lists do not name it; it matters for a school's record of transfers).
 """
 
 from __future__ import annotations
@@ -15,11 +17,25 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+ICO_PAGES = (
+    (
+        "When do we need to do a DPIA?",
+        "https://ico.org.uk/for-organisations/guide-to-data-protection/guide-to-the-general-data-"
+        "protection-regulation-gdpr/data-protection-impact-assessments-dpias/when-do-we-need-to-"
+        "do-a-dpia/",
+    ),
+    (
+        "Examples of processing 'likely to result in high risk'",
+        "https://ico.org.uk/for-organisations/uk-gdpr-guidance-and-resources/accountability-and-"
+        "governance/data-protection-impact-assessments-dpias/examples-of-processing-likely-to-"
+        "result-in-high-risk/",
+    ),
+)
 ICO_CITATION = (
-    'Information Commissioner\'s Office, UK GDPR guidance: "When do we need to do a DPIA?" '
-    "(its screening checklist and its examples of processing likely to result in high risk). "
-    "Described in edflows' own words, not quoted; unverified: no copy is among the project's "
-    "documents."
+    "Information Commissioner's Office, UK GDPR guidance: "
+    + "; ".join(f'"{title}" ({url})' for title, url in ICO_PAGES)
+    + ", read on 2026-12-02. Each reason names the ICO criterion it follows; the explanations "
+    "are edflows' own words, not quoted."
 )
 # the fields a complete row gives (the loader already requires lawful basis and evidence)
 CHECKED_FIELDS = ("lawful_basis", "retention", "destruction", "storage", "evidence", "viewers")
@@ -71,25 +87,37 @@ def _check_row(row: dict[str, Any], special: set[str], saved: set[str] | None) -
     reasons: list[str] = []
     if any(i.startswith("pupil.biometric") for i in items):
         reasons.append(
-            "biometric data: it identifies a child by their body (and needs parental consent "
-            "under the Protection of Freedoms Act 2012)"
+            "biometric data (ICO: biometric data): it identifies a child by their body, and "
+            "needs parental consent under the Protection of Freedoms Act 2012"
         )
     if row.get("category") == "safeguarding" or any(
         i.startswith(("pupil.online.", "pupil.safeguarding.monitoring")) for i in items
     ):
-        reasons.append("monitoring or filtering: children's use of devices is watched")
+        reasons.append(
+            "monitoring or filtering (ICO: tracking): children's use of devices is watched"
+        )
     special_here = [i for i in items if i in special]
     if special_here:
-        reasons.append(f"special category data ({', '.join(special_here)})")
+        reasons.append(
+            f"special category data ({', '.join(special_here)}; ICO screening checklist: "
+            "special category data)"
+        )
     if any(i.startswith("pupil.images.cctv") for i in items) or "cctv" in text.lower():
-        reasons.append("CCTV: systematic monitoring of a place children use")
+        reasons.append(
+            "CCTV (ICO screening checklist: systematic monitoring): a place children use is watched"
+        )
     storage = str(row.get("storage") or "")
     if storage and not UK_STORAGE.search(storage):
-        reasons.append(f"stored outside the UK ({storage})")
+        reasons.append(
+            f"stored outside the UK ({storage}; edflows' own check, not an ICO criterion: a "
+            "transfer the record of processing must show)"
+        )
     if AI_WORDS.search(text):
-        reasons.append("an AI tool: an innovative technology")
+        reasons.append("an AI tool (ICO: innovative technology)")
     elif saved is not None and system not in saved:
-        reasons.append("a new tool, not in the last saved map")
+        reasons.append(
+            "a new tool, not in the last saved map (ICO screening checklist: new technologies)"
+        )
     gaps = [f for f in CHECKED_FIELDS if not _given(row.get(f))]
     return RowCheck(system, reasons, gaps)
 

@@ -281,6 +281,7 @@ def _entry(
         register_row=f"{path.name} line {line}",
     )
     recipient_id = _recipient_id(f["recipient"], known)
+    claim.recipient = recipient_id  # rows of one release naming different recipients conflict
     return _Entry(line, f, claim, recipient_id)
 
 

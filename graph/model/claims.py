@@ -7,7 +7,7 @@ the flow did not happen (`denies_flow`), and `corrects` another claim of the sam
 its id), which supersedes that claim: a superseded claim is kept and shown, marked, but no
 longer counts. `settle` computes a flow's current facts from its live claims: the items, tier,
 dates and outcome they state, the items they both state and deny (*disputed*), and the fields
-they disagree on (`conflicts`). Nobody writes conflicts by hand.
+they disagree on (`conflicts`: items, tier, date, outcome, storage_country, recipient). Nobody writes conflicts by hand.
 
 A timeline `Event` (requested, approved, agreement signed or amended, extracts sent, stopped,
 destroyed) names the claims that evidence it and must be dated within its flow's claims.
@@ -88,6 +88,11 @@ class Claim(Record):
     legal_gateway: str | None = None
     storage_country: str | None = None
     outcome: str | None = None
+    recipient: str | None = Field(
+        default=None,
+        description="the recipient (an actor id) as this source names it; where live claims "
+        "name different recipients, the flow's conflicts say `recipient`",
+    )
     datasets: str | None = None
     figures: list[Figure] = Field(default_factory=list)
     corrects: list[str] = Field(
@@ -255,6 +260,8 @@ def settle(claims: list[Claim]) -> Settled:
         out.disputed = list(stated)
     if len({c.storage_country for c in live if c.storage_country}) > 1:
         conflicts.add("storage_country")
+    if len({c.recipient for c in live if c.recipient}) > 1:
+        conflicts.add("recipient")
     tiers = sorted({c.tier for c in asserting if c.tier is not None})
     if tiers:
         out.tier = tiers[0]  # the most sensitive stated: tier 1 is the most

@@ -50,6 +50,18 @@ def test_a_flow_that_also_states_an_undisputed_item_is_stated_for_that_item() ->
     assert classify(f.model_dump(), frozenset({NAT}), None)[0] == "disputed"
 
 
+def test_claims_naming_different_recipients_conflict_until_one_is_corrected() -> None:
+    both = [
+        {"id": "a", "source": "register", "recipient": "org:one"},
+        {"id": "b", "source": "foi", "recipient": "org:two"},
+    ]
+    assert flow(both).conflicts == ["recipient"]
+    agreeing = [both[0], {"id": "b", "source": "foi", "recipient": "org:one"}]
+    assert flow(agreeing).conflicts == []
+    corrected = [*both, {"id": "c", "source": "pq", "recipient": "org:one", "corrects": ["b"]}]
+    assert flow(corrected).conflicts == []
+
+
 def test_a_superseded_claim_is_kept_but_no_longer_counts() -> None:
     f = flow(
         [

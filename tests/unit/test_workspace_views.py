@@ -114,13 +114,14 @@ def test_the_dpo_flags_each_reason_and_scores_completeness() -> None:
     reasons = {r.system: " ".join(r.dpia) for r in check.rows}
     canteen = reasons["Canteen tills"]
     assert "biometric" in canteen and "special category" in canteen
-    assert "outside the UK (Ireland)" in canteen
+    assert "outside the UK (Ireland;" in canteen and "not an ICO criterion" in canteen
     assert "monitoring or filtering" in reasons["Monitoring"]
     assert "AI tool" in reasons["AI marking assistant"]
     gaps = {r.system: r.gaps for r in check.rows}
     assert gaps["Monitoring"] == [] and "retention" in gaps["Canteen tills"]
     assert check.completeness == round(100 * (3 + 6 + 0) / 18)  # 3 of 6 fields, 6 of 6, none
     assert "When do we need to do a DPIA?" in check.citation and "not quoted" in check.citation
+    assert "https://ico.org.uk/" in check.citation
     new = check_map(rows[:1], special, saved_systems=[])
     assert "a new tool" in " ".join(new.rows[0].dpia)
 
