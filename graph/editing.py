@@ -1,13 +1,17 @@
 """Changes through the API: a school's map, a flow added or retired, a source added.
 
-Who may change what: a `school` token only its own school's layer (its map; flows that start
-at the school or at a system of its own map; sources whose id starts `school-<urn>-`), so no
+Who may change what: a `school` token only its own school's layer (its map; flows that start at
+the school or at a system of its own map; sources whose id starts `school-<urn>-`), so no
 school can write a flow out of a national body; a `trust` token the maps of every school of its
 trust; an `editor` token the national layer (flows outside school layers, any source); an
-`admin` token only tokens (graph.tokens). Each change is ONE Neo4j transaction that also writes
-its audit entry; a refusal or failure writes nothing. Labels and relationship types are fixed
-in the queries: a write can only ever touch :FLOW, :Source and (for maps, planned by the loader
-in the API: api/maps.py) the school's own flows, never a :Token or :AuditEntry.
+`admin` token only tokens (graph.tokens). A school's saved map is marked shareable (its trust's
+or its local authority's schools may start their own map from it) by its trust's token or an
+editor for the trust, and by an editor (acting for the authority) for the local authority:
+never by the school's own token (a shared map is what a trust or an authority hands out). Each
+change is ONE Neo4j transaction that also writes its audit entry; a refusal or failure writes
+nothing. Labels and relationship types are fixed in the queries: a write can only ever touch
+:FLOW, :Source, a :School's `map_shared_with` and (for maps, planned by the loader in the API:
+api/maps.py) the school's own flows, never a :Token or :AuditEntry.
 """
 
 from __future__ import annotations
@@ -88,6 +92,85 @@ def replace_school_map(
         raise Forbidden(_school_only(token, plan.urn, "change the map"))
     entry = write_plan(db, plan, report, actor=token.actor, action="school-map.replace")
     return report, entry
+
+
+class SharingIn(BaseModel):
+    """Whom a school's saved map is shared with, as a starting point for other schools' maps.
+    Leave a field out to keep it as it is."""
+
+    trust: bool | None = Field(
+        default=None,
+        description="shared with the schools of its trust (its trust's token, or an editor)",
+    )
+    local_authority: bool | None = Field(
+        default=None,
+        description="shared with the schools of its local authority (an editor, for the "
+        "authority: local authorities have no token of their own)",
+    )
+
+
+class Sharing(BaseModel):
+    """A school map's sharing after a change, and the audit entry that records it."""
+
+    audit_id: str
+    urn: str
+    shared_with: list[str] = Field(examples=[["trust:16776", "la:201"]])
+
+
+def set_map_sharing(db: Database, token: TokenInfo, urn: str, body: SharingIn) -> Sharing:
+    """Mark (or unmark) a school's saved map as shareable with its trust's or its local
+    authority's schools; one transaction with its audit entry."""
+    if token.role not in ("trust", "editor"):
+        raise Forbidden(
+            "a school's map is marked shareable by its trust (a trust token, or an editor) or "
+            f"its local authority (an editor); a {token.role} token cannot"
+        )
+    if body.local_authority is not None and token.role != "editor":
+        raise Forbidden(
+            "only an editor marks a map shareable with a local authority's schools "
+            "(authorities have no token of their own)"
+        )
+
+    def work(tx: ManagedTransaction) -> Sharing:
+        row = tx.run(query("school_map_sharing"), urn=urn).single()
+        if row is None:
+            raise NotFoundError("school", urn, by="URN")
+        trusts, la = list(row["trusts"]), row["la"]
+        if token.role == "trust" and f"trust:{token.trust}" not in trusts:
+            raise Forbidden(
+                f"this token is for trust {token.trust}; URN {urn} is not one of its schools"
+            )
+        if not row["versions"]:
+            raise InvalidInput(f"URN {urn} has no saved map to share; save one first")
+        before = sorted(row["shared_with"])
+        shared = set(before)
+        for wanted, ids, what in (
+            (body.trust, trusts, "a trust"),
+            (body.local_authority, [la] if la else [], "a local authority"),
+        ):
+            if wanted is None:
+                continue
+            if wanted and not ids:
+                raise InvalidInput(
+                    f"URN {urn} is in no {what.removeprefix('a ')}: nothing to share it with"
+                )
+            shared = shared | set(ids) if wanted else shared - set(ids)
+        after = sorted(shared)
+        tx.run(query("set_map_sharing"), urn=urn, shared_with=after).consume()
+        entry = audit.record(
+            tx,
+            token.actor,
+            "school-map.share",
+            urn,
+            {"shared_with": before},
+            {"shared_with": after},
+            urn=urn,
+            summary="shared with " + (", ".join(after) or "nobody"),
+        )
+        return Sharing(audit_id=entry, urn=urn, shared_with=after)
+
+    result: Sharing = db.write_tx(work)
+    return result
 
 
 def may_edit_map(db: Database, token: TokenInfo, urn: str) -> bool:

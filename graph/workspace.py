@@ -103,3 +103,32 @@ def trust_maps(db: Database, code: str) -> tuple[str | None, list[TrustSchool]]:
         for r in records
     ]
     return str(records[0]["trust"] or f"Trust {code}"), schools
+
+
+@dataclass
+class SharedMap:
+    """A school's saved map that its trust or local authority shares with this school's."""
+
+    urn: str
+    name: str
+    version: int
+    shared_by: list[str]  # the trust's or authority's names
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} (URN {self.urn}), shared by {', '.join(self.shared_by)}"
+
+
+def shared_maps(db: Database, urn: str) -> list[SharedMap]:
+    """The maps other schools' trusts or local authority marked shareable with this school."""
+    return [
+        SharedMap(
+            urn=str(r["urn"]),
+            name=str(r["name"] or f"URN {r['urn']}"),
+            version=int(r["version"]),
+            shared_by=[str(n or i) for n, i in zip(r["by_names"], r["by_ids"], strict=True)],
+            rows=json.loads(r["rows_json"] or "[]"),
+        )
+        for r in db.read("shared_maps_for", urn=urn)
+    ]

@@ -16,9 +16,12 @@ from graph.editing import (
     Change,
     FlowIn,
     RetireIn,
+    Sharing,
+    SharingIn,
     add_flow,
     add_source,
     retire_flow,
+    set_map_sharing,
 )
 from graph.errors import InvalidInput
 from graph.identifiers import URN_PATTERN
@@ -108,6 +111,19 @@ async def put_school_map(request: Request, db: DbDep, token: TokenDep, urn: Urn)
         removed_flows=report.removed_flows,
         notes=report.notes,
     )
+
+
+@router.put(
+    "/schools/{urn}/map/sharing",
+    response_model=Sharing,
+    responses=WRITE_ERRORS,
+    summary="Share a school's saved map with its trust's or local authority's schools "
+    "(trust token or editor; local authority: editor)",
+)
+def put_map_sharing(db: DbDep, token: TokenDep, urn: Urn, body: SharingIn) -> Sharing:
+    """The schools of the trust (or local authority) then find this map among the starting
+    points of their workspace (`/schools/{urn}/edit`). Leave a field out to keep it."""
+    return set_map_sharing(db, token, urn, body)
 
 
 @router.post(

@@ -31,7 +31,7 @@ from graph.errors import EdflowsError
 from graph.known_actors import GraphActors
 from graph.loadplan import LoadError
 from graph.proposals import proposals
-from graph.workspace import catalogue_products, map_versions, school_name
+from graph.workspace import catalogue_products, map_versions, school_name, shared_maps
 from loaders.catalogue import curated_catalogue
 from loaders.curated_files import curated_path
 from loaders.published_maps import MARK as PUBLISHED_MARK
@@ -178,6 +178,23 @@ async def start_from(request: Request, db: DbDep, urn: UrnPath) -> Response:
         signed.session.origins[urn] = (
             "the shared demo map, an EXAMPLE: change every row to your school's own systems "
             "and your own privacy notice before saving"
+        )
+    elif choice.startswith("shared:"):
+        wanted = choice.removeprefix("shared:")
+        found = next((m for m in shared_maps(db, urn) if m.urn == wanted), None)
+        if found is None:
+            raise Refused(
+                422,
+                "No such shared map",
+                f"no map of URN {wanted} is shared with this school's trust or local "
+                "authority (it may have been unshared): choose another starting point",
+                f"/schools/{urn}/edit",
+            )
+        signed.session.drafts[urn] = [dict(r) for r in found.rows]
+        signed.session.origins[urn] = (
+            f"the map of {found.label} (version {found.version}): it describes THAT school; "
+            "change every row to your school's own systems and your own privacy notice "
+            "before saving"
         )
     else:
         signed.session.drafts.pop(urn, None)
@@ -347,5 +364,6 @@ def _editor_page(
         biometric_note=BIOMETRIC_NOTE,
         max_upload_kb=MAX_UPLOAD_BYTES // 1000,
         proposed=proposals(db, urn=urn),
+        shared=shared_maps(db, urn),
     )
     return HTMLResponse(html, status)

@@ -7,7 +7,8 @@ the flow did not happen (`denies_flow`), and `corrects` another claim of the sam
 its id), which supersedes that claim: a superseded claim is kept and shown, marked, but no
 longer counts. `settle` computes a flow's current facts from its live claims: the items, tier,
 dates and outcome they state, the items they both state and deny (*disputed*), and the fields
-they disagree on (`conflicts`: items, tier, date, outcome, storage_country, recipient). Nobody writes conflicts by hand.
+they disagree on (`conflicts`: items, tier, date, outcome, storage_country, recipient).
+Nobody writes conflicts by hand.
 
 A timeline `Event` (requested, approved, agreement signed or amended, extracts sent, stopped,
 destroyed) names the claims that evidence it and must be dated within its flow's claims.

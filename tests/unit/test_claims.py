@@ -51,14 +51,20 @@ def test_a_flow_that_also_states_an_undisputed_item_is_stated_for_that_item() ->
 
 
 def test_claims_naming_different_recipients_conflict_until_one_is_corrected() -> None:
-    both = [
+    both: list[dict[str, object]] = [
         {"id": "a", "source": "register", "recipient": "org:one"},
         {"id": "b", "source": "foi", "recipient": "org:two"},
     ]
     assert flow(both).conflicts == ["recipient"]
-    agreeing = [both[0], {"id": "b", "source": "foi", "recipient": "org:one"}]
+    agreeing: list[dict[str, object]] = [
+        both[0],
+        {"id": "b", "source": "foi", "recipient": "org:one"},
+    ]
     assert flow(agreeing).conflicts == []
-    corrected = [*both, {"id": "c", "source": "pq", "recipient": "org:one", "corrects": ["b"]}]
+    corrected: list[dict[str, object]] = [
+        *both,
+        {"id": "c", "source": "pq", "recipient": "org:one", "corrects": ["b"]},
+    ]
     assert flow(corrected).conflicts == []
 
 
