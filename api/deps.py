@@ -13,6 +13,7 @@ from typing import Annotated
 
 from fastapi import Depends, Query, Request
 
+from api.revalidation import DOWN, GENERATION
 from graph.cache import CacheSnapshot, GraphCache
 from graph.db import Database
 from graph.errors import DatabaseUnavailable
@@ -31,8 +32,11 @@ def get_db(request: Request) -> Database:
 def get_cache(request: Request) -> CacheSnapshot:
     """The app's cache as of the graph's generation now: read once for the whole request."""
     cache: GraphCache = request.app.state.cache
+    read = getattr(request.state, GENERATION, None)  # api/revalidation.py read it already
+    if read == DOWN:
+        return CacheSnapshot.uncached()
     try:
-        return cache.sync(get_db(request))
+        return cache.sync(get_db(request), None if read is None else (read[0],))
     except DatabaseUnavailable:
         # Neo4j is down: the request goes on with a snapshot that keeps nothing (so nothing
         # stale), a page that needs no query still answers, and any query answers 503

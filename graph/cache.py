@@ -39,10 +39,11 @@ class GraphCache:
         self._index: ItemIndex | None = None
         self._entries: dict[str, OrderedDict[Any, Any]] = {}
 
-    def sync(self, db: Database) -> CacheSnapshot:
-        """Read the graph's generation; when it moved, forget everything. The snapshot a
-        request (or one query outside the app) works from."""
-        generation = current(db)
+    def sync(self, db: Database, known: tuple[str | None] | None = None) -> CacheSnapshot:
+        """Read the graph's generation (unless the caller just read it: `known`, a 1-tuple);
+        when it moved, forget everything. The snapshot a request (or one query outside the
+        app) works from."""
+        generation = known[0] if known is not None else current(db)
         with self._lock:
             if generation != self._generation:
                 self._generation = generation
