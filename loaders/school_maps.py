@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from graph.identifiers import is_urn
 from graph.known_actors import KnownActors, Remembering
 from graph.loadplan import LoadError, LoadPlan, LoadReport
 from graph.model import SourceRecord
@@ -76,13 +77,13 @@ def plan_school_maps(path: Path, actors: KnownActors) -> tuple[LoadPlan, LoadRep
     by_urn: dict[str, list[tuple[Row, _Shape]]] = defaultdict(list)
     for row in table:
         urn = row.get("urn")
-        if not urn.isdigit():
+        if not is_urn(urn):
             raise LoadError(
                 path,
                 f"{urn!r} is not a URN.",
                 line=row.line,
                 column="urn",
-                hint="Give the school's unique reference number (digits only).",
+                hint="Give the school's unique reference number (digits, or 'example').",
             )
         key = tuple(row.get(c) for c in columns)
         shape = shapes.get(key)

@@ -47,19 +47,20 @@ def test_round_trip_keeps_graph_tokens_and_audit(
     run_load(db, "base", None)
     run_load(db, "local-authorities", str(shared_data / "local-authorities"))
     run_load(db, "schools", str(one_school))
+    run_load(db, "example-school", None)
     run_load(db, "suppliers", None)
     run_load(db, "school-map", str(curated_path("demo_school_map.yaml")))
-    live = create_token(db, "school", "100000", "office", CLI)
+    live = create_token(db, "school", "example", "office", CLI)
     gone = create_token(db, "editor", None, "old", CLI)
     revoke_token(db, gone.token.id, CLI)
     before = graph_fingerprint(db)
     trail = [e.model_dump() for e in list_entries(db, limit=500).entries]
-    assert len(trail) == 9  # six loads, two tokens issued, one revoked
+    assert len(trail) == 10  # seven loads, two tokens issued, one revoked
 
     path = tmp_path / "edflows.jsonl.gz"
     assert main(["backup", "-o", str(path)]) == 0
     out = capsys.readouterr()
-    assert "9 audit entries, 2 tokens" in out.out
+    assert "10 audit entries, 2 tokens, 7 load records" in out.out
     assert "nodes:" in out.err and "relationships:" in out.err  # progress
     assert verify(path)["fingerprint"] == before
     assert main(["backup", "-o", str(path)]) == 1  # never overwrites without --force
@@ -76,7 +77,7 @@ def test_round_trip_keeps_graph_tokens_and_audit(
     assert found is not None and (found.id, found.role, found.urn) == (
         live.token.id,
         "school",
-        "100000",
+        "example",
     )
     assert authenticate(db, gone.secret) is None  # still revoked
 

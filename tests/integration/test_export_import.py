@@ -18,6 +18,7 @@ from graph.errors import EdflowsError
 from graph.export import export_graph, import_graph
 from loaders.curated_files import curated_path
 from loaders.registry import run_load
+from tests.support.demo import DEMO
 from web.documents.exports import write_csv, write_graphml, write_json
 
 pytestmark = pytest.mark.integration
@@ -34,6 +35,7 @@ def _load_small_graph(db: Database, shared_data: Path, tmp_path: Path) -> None:
         ("base", None),
         ("local-authorities", str(shared_data / "local-authorities")),
         ("schools", str(schools)),
+        ("example-school", None),
         ("suppliers", None),
         ("releases", str(shared_data / "npd-releases/releases.csv")),
         ("school-map", str(curated_path("demo_school_map.yaml"))),
@@ -95,9 +97,9 @@ def test_json_round_trip_is_exact(db: Database, shared_data: Path, tmp_path: Pat
 
 def test_graphml_csv_and_subgraph(db: Database, shared_data: Path, tmp_path: Path) -> None:
     _load_small_graph(db, shared_data, tmp_path)
-    data = export_graph(db, root="100000", depth=2)
+    data = export_graph(db, root=DEMO, depth=2)
     ids = {n["properties"]["id"] for n in data["nodes"]}
-    assert {"school:100000", "la:201", "product:sims"} <= ids
+    assert {f"school:{DEMO}", "la:201", "product:sims"} <= ids
     flows = [r for r in data["relationships"] if r["type"] == "FLOW"]
     cited = {s for r in flows for s in r["properties"].get("source_ids", [])}
     assert cited and cited <= ids, "a subgraph brings the sources its flows cite"

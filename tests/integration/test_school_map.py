@@ -22,24 +22,27 @@ from graph.journeys import JourneyService
 from loaders.curated_files import curated_path
 from loaders.registry import run_load
 from loaders.school_map import diff_maps
+from tests.support.demo import DEMO
 from tests.support.files import csv_subset
 
 pytestmark = pytest.mark.integration
-URN = "100000"
+URN = DEMO  # the fictional example school the demo map belongs to
 REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture()
 def prepared(db: Database, shared_data: Path, tmp_path: Path) -> Database:
-    """The catalogue, base map, LAs, ONE school from the real spine, and the suppliers."""
+    """The catalogue, base map, LAs, ONE school from the real spine, the example school (in
+    the same real local authority), and the suppliers."""
     one = csv_subset(
         shared_data / "schools" / "2017-2018_england_spine.csv",
         tmp_path / "one_school.csv",
-        lambda r: r["URN"] == URN,
+        lambda r: r["URN"] == "100000",
     )
     run_load(db, "base", None)
     run_load(db, "local-authorities", str(shared_data / "local-authorities"))
     run_load(db, "schools", str(one))
+    run_load(db, "example-school", None)
     run_load(db, "suppliers", None)
     return db
 

@@ -228,7 +228,7 @@ def test_an_uploaded_map_is_in_the_school_graph_and_reach_with_one_audit_entry(
     graph: Database, client: TestClient
 ) -> None:
     school = token(graph, "school", URN_A)
-    yaml_text = curated_path("demo_school_map.yaml").read_text()
+    yaml_text = yaml.safe_dump(demo_map(URN_A), sort_keys=False)
     answer = client.put(
         f"/schools/{URN_A}/map",
         headers={**school, "Content-Type": "application/yaml"},
@@ -270,7 +270,9 @@ def test_a_bad_map_is_a_422_with_line_and_column_and_leaves_no_trace(
 ) -> None:
     school = token(graph, "school", URN_B)
     text = curated_path("demo_school_map.yaml").read_text()
-    text = text.replace('urn: "100000"', f'urn: "{URN_B}"').replace("product:sims", "product:simss")
+    text = text.replace('urn: "example"', f'urn: "{URN_B}"').replace(
+        "product:sims", "product:simss"
+    )
     before = snapshot(graph)
     answer = client.put(
         f"/schools/{URN_B}/map",
