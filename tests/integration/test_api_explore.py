@@ -43,6 +43,27 @@ def test_school_graph_by_depth(api: TestClient, bundled: Database) -> None:
     assert missing.status_code == 404
 
 
+def test_the_demo_map_belongs_to_a_fictional_school_in_a_real_authority(
+    api: TestClient, bundled: Database
+) -> None:
+    """Issue 13 F: the demo map describes no real school. Its school says it is an example,
+    sits in the real la:201, reaches the NPD through the census, and no real school of the
+    bundled data has a map of its own."""
+    school = api.get(f"/orgs/{DEMO}").json()
+    assert school["actor"]["id"] == "school:example" and "fictional" in school["actor"]["name"]
+    assert [s["id"] for s in school["sources"]] == ["edflows-example-school"]
+    assert school["fields"]["example"] is True and school["fields"]["la_code"] == "201"
+    records, _, _ = bundled.driver.execute_query(
+        "MATCH ()-[f:FLOW]->() WHERE f.layer STARTS WITH 'school:' "
+        "RETURN collect(DISTINCT f.layer) AS layers",
+        database_=bundled.database,
+    )
+    assert records[0]["layers"] == ["school:example"]
+    reach = api.get("/reach", params={"from": DEMO, "item": "pupil.contact.postcode"}).json()
+    reached = {r["actor"]["id"] for r in reach["reached"]}
+    assert {"la:201", "dataset:npd"} <= reached
+
+
 def test_school_map_by_the_maps_own_categories(api: TestClient) -> None:
     """Every flow of the school's own map carries its row's category, through the API and onto
     the page, where each sits in its category's table; national flows carry none."""
