@@ -16,7 +16,7 @@ from graph.export import export_graph, import_graph, national_layers
 from graph.release_report import build_release_report
 from graph.settings import get_settings
 from graph.transparency import TransparencyService
-from web.documents.exports import write_csv, write_graphml, write_json
+from web.documents.exports import FORMATS, write_csv, write_graphml, write_json
 from web.documents.notice import notice_blocks, to_html, to_markdown, to_pdf
 from web.documents.release_report import report_html, report_markdown
 
@@ -36,7 +36,9 @@ def register(subparsers: Any) -> None:
     report.set_defaults(handler=report_cmd)
 
     export = subparsers.add_parser("export", help="export the graph or a subgraph, with sources")
-    export.add_argument("--format", choices=["json", "graphml", "csv"], default="json")
+    export.add_argument(
+        "--format", default="json", help=f"one of {', '.join(FORMATS)}", metavar="FORMAT"
+    )
     export.add_argument("--root", help="an id or URN: export only the subgraph from it")
     export.add_argument("--depth", type=int, default=2, help="flows followed from --root")
     export.add_argument(
@@ -86,6 +88,13 @@ def report_cmd(args: argparse.Namespace) -> int:
 
 
 def export_cmd(args: argparse.Namespace) -> int:
+    if args.format not in FORMATS:
+        print(
+            f"edflows: error: unknown export format {args.format!r}; "
+            f"known formats: {', '.join(FORMATS)}",
+            file=sys.stderr,
+        )
+        return 2
     with Database(get_settings()) as db:
         layers = national_layers(args.layer) if args.national else None
         if args.layer and not args.national:

@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
+import networkx as nx
 import pytest
 
 from graph.audit import list_entries
@@ -128,6 +129,30 @@ def test_graphml_csv_and_subgraph(db: Database, shared_data: Path, tmp_path: Pat
         if d.get("key") == "e_items" and d.text
     )
     assert isinstance(json.loads(items), list), "lists are JSON-encoded"
+
+    # networkx reads it back: the same nodes, edges, flow ids and items as the export
+    read = nx.read_graphml(path, force_multigraph=True)
+    assert {d["id"] for _, d in read.nodes(data=True)} == ids
+    assert read.number_of_edges() == len(data["relationships"])
+    real = {n: d["id"] for n, d in read.nodes(data=True)}
+    got = sorted(
+        (real[a], real[b], d["type"], d.get("id"), d.get("items"))
+        for a, b, d in read.edges(data=True)
+    )
+    want = sorted(
+        (
+            r["start"][1],
+            r["end"][1],
+            r["type"],
+            r["properties"].get("id"),
+            json.dumps(r["properties"]["items"], ensure_ascii=False)
+            if "items" in r["properties"]
+            else None,
+        )
+        for r in data["relationships"]
+    )
+    assert got == want
+    assert {k for _, _, k in read.edges(keys=True) if k in {f["properties"]["id"] for f in flows}}
 
     nodes_csv, rels_csv = write_csv(data, tmp_path / "csv")
     with nodes_csv.open(encoding="utf-8") as f:
