@@ -268,6 +268,18 @@ def check_writes(
     return missing
 
 
+def stop_api(api: Any) -> None:
+    """Stop the uvicorn process: politely, then (requests still hanging after 30 s) kill it."""
+    import subprocess
+
+    api.terminate()
+    try:
+        api.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        api.kill()
+        api.wait(timeout=30)
+
+
 def prepare(db: Any, urn: str, map_text: str) -> SoakTargets:
     """Tokens for the soak (a school token for `urn`, an editor token) and what it reads."""
     from graph.audit import CLI
@@ -351,10 +363,10 @@ def main(argv: list[str] | None = None) -> int:
         api, base = start_api(settings)
         print(f"soak: {args.minutes:g} min, {args.clients} clients against {base}")
         report = run_soak(base, api.pid, targets, args.minutes * 60, args.clients, args.seed)
+        print(json.dumps(report, indent=2), flush=True)
     finally:
         if api is not None:
-            api.terminate()
-            api.wait(timeout=30)
+            stop_api(api)
         if server is not None:
             server.stop()
     report["date"] = datetime.now(UTC).isoformat(timespec="seconds")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from bench.runner import REPO, start_api
-from bench.soak_load import REPORT_FIELDS, prepare, run_soak
+from bench.soak_load import REPORT_FIELDS, prepare, run_soak, stop_api
 from graph.db import Database
 from graph.settings import Settings
 from tests.support.demo import DEMO
@@ -27,8 +27,7 @@ def test_soak_machinery_few_seconds(
             base, api.pid, targets, seconds=6, clients=4, progress=lines.append, progress_every=2
         )
     finally:
-        api.terminate()
-        api.wait(timeout=30)
+        stop_api(api)
     assert set(REPORT_FIELDS) <= set(report)
     assert report["errors_5xx"] == 0, report["status_counts"]
     assert report["transport_errors"] == 0
