@@ -33,7 +33,7 @@ from api.routers import (
     trust_view,
     workspace,
 )
-from api.sessions import SessionStore, SignInLimit
+from api.sessions import SessionStore
 from graph.cache import GraphCache
 from graph.db import Database
 from graph.runtime import tune_gc
@@ -73,7 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # the ONE cache: steps, catalogue, notices, per graph generation (graph/cache.py)
         app.state.cache = GraphCache()
         app.state.sessions = SessionStore()  # the school workspace's browser sessions
-        app.state.signin_limit = SignInLimit()
+        app.state.signin_limit = RateLimiter(settings.signin_limit, 60.0, "sign-in attempts")
         app.state.write_limit = RateLimiter(settings.write_limit, 60.0, "writes per token")
         app.state.refusals = Refusals()  # 401, 403 and 429 answers, for GET /refusals
         tune_gc()

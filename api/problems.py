@@ -89,7 +89,7 @@ def document(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-def _refused(request: Request, status: int) -> None:
+def count_refusal(request: Request, status: int) -> None:
     """Count a refused attempt (listed by an admin at GET /refusals)."""
     refusals: Refusals | None = getattr(request.app.state, "refusals", None)
     if refusals is not None:
@@ -108,17 +108,17 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Unauthorized)
     async def unauthorized(request: Request, exc: Unauthorized) -> JSONResponse:
-        _refused(request, 401)
+        count_refusal(request, 401)
         return problem(401, "Unauthorized", exc.message, headers={"WWW-Authenticate": "Bearer"})
 
     @app.exception_handler(Forbidden)
     async def forbidden(request: Request, exc: Forbidden) -> JSONResponse:
-        _refused(request, 403)
+        count_refusal(request, 403)
         return problem(403, "Forbidden", exc.message)
 
     @app.exception_handler(TooManyRequests)
     async def too_many(request: Request, exc: TooManyRequests) -> JSONResponse:
-        _refused(request, 429)
+        count_refusal(request, 429)
         headers = {"Retry-After": str(exc.retry_after)}
         return problem(429, "Too Many Requests", exc.message, headers=headers)
 

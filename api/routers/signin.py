@@ -10,6 +10,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from api import sessions
 from api.deps import DbDep
 from api.forms import read_form
+from api.limits import RateLimiter
+from api.problems import count_refusal
 from api.workspace_access import FORGED, Refused, WorkspaceRoute, check_csrf
 from graph.tokens import authenticate, hash_secret
 from web.render import render
@@ -27,14 +29,14 @@ async def signin(request: Request, db: DbDep) -> Response:
     form = await read_form(request)
     if not sessions.csrf_matches(request.cookies.get(sessions.CSRF_COOKIE), form.one("csrf")):
         raise Refused(403, "The sign-in form had expired", FORGED, "/signin")
-    limit: sessions.SignInLimit = request.app.state.signin_limit
-    client = sessions.client_address(request)
-    if limit.blocked(client):
-        return _signin(request, "Too many failed sign-ins: wait a minute and try again.", 429)
+    # the SAME sliding-window limiter as writes (api/limits.py): EDFLOWS_SIGNIN_LIMIT attempts a
+    # minute per client address, then a 429 problem with Retry-After, counted for GET /refusals
+    limiter: RateLimiter = request.app.state.signin_limit
+    limiter.hit(sessions.client_address(request))
     secret = form.one("token").strip()
     token = await run_in_threadpool(authenticate, db, secret)
     if token is None:
-        limit.failed(client)
+        count_refusal(request, 403)
         return _signin(request, "That token is unknown or has been revoked.", 403)
     session = sessions.store(request).open(hash_secret(secret))
     answer = RedirectResponse("/workspace", 303)
