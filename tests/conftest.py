@@ -99,5 +99,12 @@ def bundled(session_db: Database, shared_data: Path) -> Database:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The tests on the bundled graph run first, together: loading it takes minutes, and any
     test on an empty database (`db`) between two of them would make the next one reload it.
-    The order is otherwise kept (the sort is stable)."""
-    items.sort(key=lambda item: 0 if "bundled" in getattr(item, "fixturenames", ()) else 1)
+    Those that change it (marked `writes_bundled`) come last among them, so a change costs
+    at most one reload each. The order is otherwise kept (the sort is stable)."""
+
+    def rank(item: pytest.Item) -> int:
+        if "bundled" not in getattr(item, "fixturenames", ()):
+            return 2
+        return 1 if item.get_closest_marker("writes_bundled") else 0
+
+    items.sort(key=rank)

@@ -16,8 +16,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from graph.db import Database
 from graph.settings import Settings
+
+pytestmark = [pytest.mark.integration, pytest.mark.writes_bundled]
 
 REPO = Path(__file__).resolve().parents[2]
 

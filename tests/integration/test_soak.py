@@ -13,6 +13,8 @@ from graph.db import Database
 from graph.settings import Settings
 from tests.support.demo import DEMO
 
+pytestmark = [pytest.mark.integration, pytest.mark.writes_bundled]
+
 
 def test_soak_machinery_few_seconds(
     bundled: Database, neo4j_settings: Settings, monkeypatch: pytest.MonkeyPatch
