@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -22,6 +23,8 @@ from pydantic import BaseModel, Field
 
 from graph.cache import CacheSnapshot
 from graph.db import Database
+from graph.errors import InvalidInput
+from graph.in_force import in_force, to_day
 from graph.items import ItemIndex
 from graph.journey_query import JourneyQuery
 from graph.journeys import JourneyService
@@ -29,6 +32,8 @@ from graph.results import ActorRef, Reached, SourceRef
 from graph.traversal import EVIDENCE
 
 NOT_STATED = "not stated in the map"
+NOT_STATED_PROFILE = "not stated"  # a controller fact no document at hand gives
+EARLIEST_AS_OF = date(2000, 1, 1)  # no flow the graph holds is dated before this
 REACH_WORKERS = 8
 _OUTSIDE = re.compile(
     r"\b(usa|united states|eea|eu|europe|european|ireland|netherlands|germany|india|"
@@ -110,6 +115,35 @@ class RopaRow(BaseModel):
     sources: str
 
 
+class RopaHistoryRow(BaseModel):
+    """A flow not in force on the record's date, with the days it was in force."""
+
+    valid_from: date | None
+    valid_to: date | None
+    row: RopaRow
+
+
+class RopaController(BaseModel):
+    """Who the controller is: only what the School node holds; the rest is "not stated"."""
+
+    name: str
+    urn: str
+    address: list[tuple[str, str]] = Field(description="(label, value) of each address field")
+    contact: str = NOT_STATED_PROFILE
+    ico_registration: str = NOT_STATED_PROFILE
+    dpo: str = NOT_STATED_PROFILE
+
+
+class RopaRecord(BaseModel):
+    """A school's record of processing as of a day: rows in force, history, controller."""
+
+    as_of: date
+    controller: RopaController
+    rows: list[RopaRow]
+    history: list[RopaHistoryRow]
+    sources: list[dict[str, Any]]
+
+
 class TransparencyService:
     """Builds notices and Article 30 records from a school's flows and their reach."""
 
@@ -169,62 +203,112 @@ class TransparencyService:
             sources=sources,
         )
 
-    def ropa(self, urn: str) -> list[RopaRow]:
-        """One row per system of the school's map, then one per national flow from the school."""
+    def ropa(self, urn: str, as_of: date | None = None) -> RopaRecord:
+        """The record of processing as of `as_of` (default today): one row per system of the
+        school's map, then one per national flow from the school, for the flows in force that
+        day; the others go to `history` with their dates."""
+        day = as_of or date.today()
+        if day < EARLIEST_AS_OF:
+            raise InvalidInput(
+                f"as_of {day.isoformat()} is before any data edflows holds: "
+                f"give a day from {EARLIEST_AS_OF.isoformat()} on"
+            )
         school = self.journeys.actor(urn)
         flows = self.school_flows(school.id)
         index = self.journeys.index()
+
+        def live(flow: dict[str, Any]) -> bool:
+            return in_force(
+                to_day(flow.get("valid_from_day")), to_day(flow.get("valid_to_day")), day
+            )
+
         onward: dict[str, list[str]] = {}
         for f in flows:
-            if f["flow"].get("kind") == "onward_share" and f["flow"].get("system"):
+            if (
+                f["flow"].get("kind") == "onward_share"
+                and f["flow"].get("system")
+                and live(f["flow"])
+            ):
                 onward.setdefault(f["flow"]["system"], []).append(f["to_name"] or f["to_id"])
         own = [f for f in flows if f["from_id"] == school.id]
         own.sort(key=lambda f: (f["flow"].get("layer") == "national", _system_name(f)))
-        rows = []
+        rows: list[RopaRow] = []
+        history: list[RopaHistoryRow] = []
+        source_ids: set[str] = set()
         for f in own:
             flow = f["flow"]
-            items = flow.get("items") or []
-            special = [i for i in items if _is_special(index, i)]
-            storage = flow.get("storage_country")
-            status = storage_status(storage)
-            recipients = [f["to_name"] or f["to_id"], *onward.get(flow.get("system") or "", [])]
-            sources = self._raw_sources(set(flow.get("source_ids") or []))
-            rows.append(
-                RopaRow(
-                    activity="school data map" if flow.get("system") else "national data flow",
-                    system_or_flow=_system_name(f),
-                    processor_or_recipient=f"{f['to_name'] or f['to_id']} ({f['to_id']})",
-                    business_function=flow.get("category") or flow.get("kind") or NOT_STATED,
-                    purpose="; ".join(
-                        p
-                        for p in [
-                            (flow.get("purpose_text") or "").rstrip(". "),
-                            ", ".join(flow.get("purposes") or []),
-                        ]
-                        if p
+            source_ids |= set(flow.get("source_ids") or [])
+            row = self._ropa_row(f, index, onward)
+            if live(flow):
+                rows.append(row)
+            else:
+                history.append(
+                    RopaHistoryRow(
+                        valid_from=to_day(flow.get("valid_from_day")),
+                        valid_to=to_day(flow.get("valid_to_day")),
+                        row=row,
                     )
-                    or NOT_STATED,
-                    data_subjects=", ".join(flow.get("subjects") or []) or NOT_STATED,
-                    categories_of_data="; ".join(_item_name(index, i) for i in items) or NOT_STATED,
-                    special_category_data="; ".join(_item_name(index, i) for i in special)
-                    or "none listed",
-                    recipients="; ".join(dict.fromkeys(recipients)),
-                    transfers_outside_uk=_transfer_text(status, storage),
-                    transfer_safeguards=NOT_STATED if status != "uk" else "not applicable",
-                    retention=flow.get("retention") or NOT_STATED,
-                    destruction=flow.get("destruction") or NOT_STATED,
-                    lawful_basis=flow.get("lawful_basis") or NOT_STATED,
-                    art9_condition=flow.get("art9_condition")
-                    or (NOT_STATED if special else "not applicable (no special category data)"),
-                    security_measures=(
-                        "access limited to: " + ", ".join(flow["viewers"])
-                        if flow.get("viewers")
-                        else NOT_STATED
-                    ),
-                    sources="; ".join(_source_text(s) for s in sources) or NOT_STATED,
                 )
+        return RopaRecord(
+            as_of=day,
+            controller=self._controller(urn),
+            rows=rows,
+            history=history,
+            sources=self._raw_sources(source_ids),
+        )
+
+    def _controller(self, urn: str) -> RopaController:
+        found = self.db.read("get_school_controller", urn=urn)
+        node = found[0] if found else {"name": None, "urn": urn}
+        labels = [("town", "Town"), ("postcode", "Postcode"), ("la_name", "Local authority")]
+        return RopaController(
+            name=node["name"] or f"School {urn}",
+            urn=str(node["urn"] or urn),
+            address=[(label, str(node[key])) for key, label in labels if node.get(key)],
+        )
+
+    def _ropa_row(
+        self, f: dict[str, Any], index: ItemIndex, onward: dict[str, list[str]]
+    ) -> RopaRow:
+        flow = f["flow"]
+        items = flow.get("items") or []
+        special = [i for i in items if _is_special(index, i)]
+        storage = flow.get("storage_country")
+        status = storage_status(storage)
+        recipients = [f["to_name"] or f["to_id"], *onward.get(flow.get("system") or "", [])]
+        sources = self._raw_sources(set(flow.get("source_ids") or []))
+        return RopaRow(
+            activity="school data map" if flow.get("system") else "national data flow",
+            system_or_flow=_system_name(f),
+            processor_or_recipient=f"{f['to_name'] or f['to_id']} ({f['to_id']})",
+            business_function=flow.get("category") or flow.get("kind") or NOT_STATED,
+            purpose="; ".join(
+                p
+                for p in [
+                    (flow.get("purpose_text") or "").rstrip(". "),
+                    ", ".join(flow.get("purposes") or []),
+                ]
+                if p
             )
-        return rows
+            or NOT_STATED,
+            data_subjects=", ".join(flow.get("subjects") or []) or NOT_STATED,
+            categories_of_data="; ".join(_item_name(index, i) for i in items) or NOT_STATED,
+            special_category_data="; ".join(_item_name(index, i) for i in special) or "none listed",
+            recipients="; ".join(dict.fromkeys(recipients)),
+            transfers_outside_uk=_transfer_text(status, storage),
+            transfer_safeguards=NOT_STATED if status != "uk" else "not applicable",
+            retention=flow.get("retention") or NOT_STATED,
+            destruction=flow.get("destruction") or NOT_STATED,
+            lawful_basis=flow.get("lawful_basis") or NOT_STATED,
+            art9_condition=flow.get("art9_condition")
+            or (NOT_STATED if special else "not applicable (no special category data)"),
+            security_measures=(
+                "access limited to: " + ", ".join(flow["viewers"])
+                if flow.get("viewers")
+                else NOT_STATED
+            ),
+            sources="; ".join(_source_text(s) for s in sources) or NOT_STATED,
+        )
 
     # -- shared reads ---------------------------------------------------------------------------
 

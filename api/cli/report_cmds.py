@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from graph.transparency import TransparencyService
 from web.documents.exports import FORMATS, write_csv, write_graphml, write_json
 from web.documents.notice import notice_blocks, to_html, to_markdown, to_pdf
 from web.documents.release_report import report_html, report_markdown
+from web.documents.ropa import to_csv, to_xlsx
 
 
 def register(subparsers: Any) -> None:
@@ -28,6 +30,17 @@ def register(subparsers: Any) -> None:
     notice.add_argument("--format", choices=["html", "md", "pdf"], default="html")
     notice.add_argument("-o", "--output", help="file to write (default: print; pdf needs -o)")
     notice.set_defaults(handler=notice_cmd)
+
+    ropa = subparsers.add_parser("ropa", help="a school's record of processing (Article 30)")
+    ropa.add_argument("--urn", required=True, help="the school's URN")
+    ropa.add_argument(
+        "--as-of",
+        type=date.fromisoformat,
+        help="the day the record is of (YYYY-MM-DD; default today): other flows go to history",
+    )
+    ropa.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    ropa.add_argument("-o", "--output", help="file to write (default: print; xlsx needs -o)")
+    ropa.set_defaults(handler=ropa_cmd)
 
     report = subparsers.add_parser("report", help="a report for campaigners")
     report.add_argument("kind", choices=["releases"])
@@ -78,6 +91,16 @@ def notice_cmd(args: argparse.Namespace) -> int:
         return _write(args.output, to_pdf(blocks, title))
     text = to_markdown(blocks) if args.format == "md" else to_html(blocks, title)
     return _write(args.output, text)
+
+
+def ropa_cmd(args: argparse.Namespace) -> int:
+    if args.format == "xlsx" and not args.output:
+        raise EdflowsError("an XLSX needs a file to write: add -o FILE.xlsx")
+    with Database(get_settings()) as db:
+        record = TransparencyService(db).ropa(args.urn, args.as_of)
+    if args.format == "xlsx":
+        return _write(args.output, to_xlsx(record, f"Record of processing, URN {args.urn}"))
+    return _write(args.output, to_csv(record))
 
 
 def report_cmd(args: argparse.Namespace) -> int:

@@ -3,6 +3,7 @@ record of processing (CSV and XLSX)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
@@ -22,6 +23,14 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 Urn = Annotated[str, Path(pattern=URN_PATTERN, examples=["example"])]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+RopaDay = Annotated[
+    date | None,
+    Query(
+        description="the day the record is of (YYYY-MM-DD, from 2000-01-01; default today): "
+        "flows not in force that day are listed as history",
+        examples=["2017-03-01"],
+    ),
+]
 
 
 @router.get(
@@ -52,10 +61,11 @@ def notice(
     responses={**ERRORS, 200: {"content": {"text/csv": {}}}},
     summary="A school's record of processing activities (Article 30), as CSV",
 )
-def ropa_csv(service: TransparencyDep, urn: Urn) -> Response:
-    """One row per system of the school's map, then the national flows from the school."""
+def ropa_csv(service: TransparencyDep, urn: Urn, as_of: RopaDay = None) -> Response:
+    """Controller lines, then one row per system of the school's map and per national flow
+    from the school in force on `as_of`, then a History block of the flows that are not."""
     return Response(
-        to_csv(service.ropa(urn)),
+        to_csv(service.ropa(urn, as_of)),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="ropa-{urn}.csv"'},
     )
@@ -67,9 +77,10 @@ def ropa_csv(service: TransparencyDep, urn: Urn) -> Response:
     responses={**ERRORS, 200: {"content": {XLSX: {}}}},
     summary="A school's record of processing activities (Article 30), as XLSX",
 )
-def ropa_xlsx(service: TransparencyDep, urn: Urn) -> Response:
-    """The same rows as the CSV, in a spreadsheet."""
-    body = to_xlsx(service.ropa(urn), f"Record of processing, URN {urn}")
+def ropa_xlsx(service: TransparencyDep, urn: Urn, as_of: RopaDay = None) -> Response:
+    """The same rows as the CSV, in a spreadsheet: sheets Record of processing, Controller,
+    History and Sources (with links)."""
+    body = to_xlsx(service.ropa(urn, as_of), f"Record of processing, URN {urn}")
     return Response(
         body,
         media_type=XLSX,
