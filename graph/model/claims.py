@@ -273,8 +273,15 @@ def settle(claims: list[Claim]) -> Settled:
     if starts or ends:
         out.dated = True
         out.valid_from = min(starts, key=first_day) if starts else None
-        open_ended = any(c.valid_from and not c.valid_to for c in live)
-        out.valid_to = None if open_ended or not ends else max(ends, key=last_day)
+        last = max(ends, key=last_day) if ends else None
+        # a claim that gives only a start keeps the flow open when that start comes after
+        # every stated end (a later period, e.g. a renewed agreement); a start-only claim
+        # inside or before a stated period ("new for 2016/17") does not undo its end
+        open_ended = last is None or any(
+            c.valid_from and not c.valid_to and first_day(c.valid_from) > last_day(last)
+            for c in live
+        )
+        out.valid_to = None if open_ended else last
     outcomes = {c.outcome for c in live if c.outcome in OUTCOMES}
     for outcome in outcomes:
         days = {c.date for c in live if c.outcome == outcome and c.date and len(c.date) == 10}

@@ -91,6 +91,14 @@ def test_dates_come_from_the_claims_and_an_open_period_keeps_the_flow_open() -> 
     )
     assert (f.valid_from, f.valid_to) == ("2015-12-18", None)
     assert [c.id for c in f.claims] == ["a", "a-2"]
+    # a start-only claim within a stated period ("new for 2016/17") does not undo its end
+    within = flow(
+        [
+            {"source": "guide", "valid_from": "2016-09"},
+            {"source": "dfe", "valid_from": "2016-09", "valid_to": "2018-06"},
+        ]
+    )
+    assert (within.valid_from, within.valid_to) == ("2016-09", "2018-06")
 
 
 def test_a_claim_correcting_an_unknown_claim_is_refused_with_where() -> None:
