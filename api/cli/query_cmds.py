@@ -18,6 +18,7 @@ from graph.journey_query import DEFAULT_HOPS, JourneyQuery
 from graph.journeys import JourneyService
 from graph.results import Hop, Reached, ReachSummary
 from graph.settings import get_settings
+from web.documents.words import count
 
 
 def register(subparsers: Any) -> None:
@@ -86,7 +87,8 @@ def paths_cmd(args: argparse.Namespace) -> int:
         print(f"{result.item.name} does not reach {result.target.name} from {result.origin.name}.")
         return 0
     print(
-        f"{len(result.paths)} shortest path(s), {result.hops} hop(s), evidence: {result.evidence}"
+        f"{count(len(result.paths), 'shortest path')}, {count(result.hops, 'hop')}, "
+        f"evidence: {result.evidence}"
     )
     for number, path in enumerate(result.paths, start=1):
         print(f"  {number}. " + _route(path))
@@ -159,7 +161,7 @@ def _print_reached(reached: list[Reached]) -> None:
 
 def _print_summary(summary: ReachSummary) -> None:
     print(
-        f"\n{summary.total} organisations: "
+        f"\n{count(summary.total, 'organisation')}: "
         + ", ".join(f"{n} {e}" for e, n in summary.by_evidence.items())
     )
     if summary.kept_indefinitely:
