@@ -13,9 +13,11 @@ from __future__ import annotations
 import html
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from graph.results import SourceRef
 from graph.transparency import Notice, NoticeGroup, Recipient
+from web.documents.words import count
 
 DISPUTED = "we show both sides and do not pick one."
 CHILD_PURPOSE = {
@@ -31,14 +33,14 @@ CHILD_PURPOSE = {
     "commercial": "for a business",
 }
 CHILD_TYPE = {
-    "commercial": "firms",
-    "academic": "universities",
-    "charity": "charities",
-    "government": "parts of the government",
-    "health": "health services",
-    "media": "news firms",
-    "police": "police forces",
-    "local_authority": "councils",
+    "commercial": "firm",
+    "academic": "university",
+    "charity": "charity",
+    "government": "part of the government",
+    "health": "health service",
+    "media": "news firm",
+    "police": "police force",
+    "local_authority": "council",
 }
 CHILD_WHERE = {
     "uk": "It stays in the UK.",
@@ -137,27 +139,73 @@ def to_html(blocks: list[Block], title: str) -> str:
     )
 
 
+FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"),)
+FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
+
+
+class FontMissing(RuntimeError):
+    """The Unicode font the PDFs embed is not installed."""
+
+
+def pdf_fonts() -> dict[str, Path]:
+    """The DejaVu Sans files (regular and bold) the PDFs embed, found at run time.
+
+    They come from Debian's fonts-dejavu-core (`make setup` installs it when missing)."""
+    found: dict[str, Path] = {}
+    for style, name in FONT_FILES.items():
+        paths = [d / name for d in FONT_DIRS if (d / name).is_file()]
+        if not paths:
+            raise FontMissing(
+                f"the PDF font {name} is not installed (looked in "
+                f"{', '.join(str(d) for d in FONT_DIRS)}); install Debian's fonts-dejavu-core "
+                "(apt-get install fonts-dejavu-core, or `make fonts`)"
+            )
+        found[style] = paths[0]
+    return found
+
+
 def to_pdf(blocks: list[Block], title: str) -> bytes:
-    """A PDF with fpdf2 (pure Python) and its built-in Helvetica (Latin-1 text)."""
+    """A PDF with fpdf2 (pure Python), DejaVu Sans embedded (any Unicode text, e.g. Welsh),
+    addresses as clickable links."""
     from fpdf import FPDF
 
+    fonts = pdf_fonts()
     pdf = FPDF(format="A4")
+    for style, path in fonts.items():
+        pdf.add_font("DejaVu", style, str(path))
     pdf.set_title(title)
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
     sizes = {"h1": 18, "h2": 14, "h3": 12}
     for b in blocks:
         if b.kind in sizes:
-            pdf.set_font("Helvetica", "B", sizes[b.kind])
-            pdf.multi_cell(0, sizes[b.kind] * 0.5, _latin1(b.text), new_x="LMARGIN", new_y="NEXT")
+            pdf.set_font("DejaVu", "B", sizes[b.kind])
+            pdf.multi_cell(0, sizes[b.kind] * 0.5, b.text, new_x="LMARGIN", new_y="NEXT")
             pdf.ln(1)
             continue
-        pdf.set_font("Helvetica", "I" if b.kind == "note" else "", 10)
+        pdf.set_font("DejaVu", "", 10)
         lines = [f"- {i}" for i in b.items] if b.kind == "ul" else [b.text]
         for line in lines:
-            pdf.multi_cell(0, 5, _latin1(line), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 5, _pdf_linked(line), new_x="LMARGIN", new_y="NEXT", markdown=True)
         pdf.ln(2)
     return bytes(pdf.output())
+
+
+def _pdf_linked(text: str) -> str:
+    """fpdf2's markdown for `text`: addresses become [url](url) links, markers are escaped."""
+    out = []
+    for word in text.split(" "):
+        if word.startswith(("http://", "https://")):
+            out.append(f"[{_pdf_escape(word)}]({word})")
+        else:
+            out.append(_pdf_escape(word))
+    return " ".join(out)
+
+
+def _pdf_escape(text: str) -> str:
+    for marker in ("\\", "**", "__", "--", "~~"):
+        text = text.replace(marker, "\\" + marker)
+    return text
 
 
 # -- the child's version -----------------------------------------------------------------------
@@ -187,7 +235,7 @@ def _child(notice: Notice) -> list[Block]:
     blocks.append(
         Block(
             "p",
-            f"We used {len(notice.sources)} papers and web pages. They are "
+            f"We used {count(len(notice.sources), 'paper and web page')}. They are "
             "listed in the long version for grown-ups.",
         )
     )
@@ -199,7 +247,7 @@ def _child_group(group: NoticeGroup) -> list[Block]:
     sure = [r for r in group.recipients if r.evidence == "stated"]
     disputed = [r for r in group.recipients if r.evidence == "disputed"]
     unsure = [r for r in group.recipients if r.evidence not in {"stated", "disputed"}]
-    blocks.append(Block("p", f"Who gets it: {len(group.recipients)} places."))
+    blocks.append(Block("p", f"Who gets it: {count(len(group.recipients), 'place')}."))
     blocks.append(Block("ul", items=[_child_line(r) for r in sure]))
     if disputed:
         names = ", ".join(r.actor.name for r in disputed)
@@ -207,8 +255,8 @@ def _child_group(group: NoticeGroup) -> list[Block]:
             Block("p", f"Some official papers say {names} got it, others say not: {DISPUTED}")
         )
     if unsure:
-        kinds = Counter(CHILD_TYPE.get(r.actor.org_type or "", "other groups") for r in unsure)
-        listed = ", ".join(f"{n} {k}" for k, n in kinds.most_common())
+        kinds = Counter(CHILD_TYPE.get(r.actor.org_type or "", "other group") for r in unsure)
+        listed = ", ".join(count(n, k) for k, n in kinds.most_common())
         blocks.append(
             Block("p", f"{len(unsure)} more may get it. We are not sure. They are: {listed}.")
         )
@@ -287,7 +335,7 @@ def _parent_group(group: NoticeGroup, numbers: dict[str, int]) -> list[Block]:
         Block("p", f"Held by the school: {items}."),
         Block(
             "p",
-            f"Who receives it: {len(group.recipients)} organisations ({sure} stated, "
+            f"Who receives it: {count(len(group.recipients), 'organisation')} ({sure} stated, "
             f"{len(group.recipients) - sure} where the graph is unsure).",
         ),
         Block("ul", items=[_parent_line(r, numbers) for r in group.recipients]),
@@ -357,9 +405,3 @@ def _linked(text: str) -> str:
         else:
             out.append(html.escape(word))
     return " ".join(out)
-
-
-def _latin1(text: str) -> str:
-    replaced = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u2013", "-")
-    replaced = replaced.replace("\u2014", "-").replace("\u201c", '"').replace("\u201d", '"')
-    return replaced.encode("latin-1", "replace").decode("latin-1")
