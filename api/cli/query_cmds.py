@@ -86,10 +86,8 @@ def paths_cmd(args: argparse.Namespace) -> int:
     if not result.paths:
         print(f"{result.item.name} does not reach {result.target.name} from {result.origin.name}.")
         return 0
-    print(
-        f"{count(len(result.paths), 'shortest path')}, {count(result.hops, 'hop')}, "
-        f"evidence: {result.evidence}"
-    )
+    hops = count(result.hops, "hop") if result.hops is not None else "hops not known"
+    print(f"{count(len(result.paths), 'shortest path')}, {hops}, evidence: {result.evidence}")
     for number, path in enumerate(result.paths, start=1):
         print(f"  {number}. " + _route(path))
     return 0

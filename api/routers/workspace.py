@@ -287,7 +287,8 @@ def _draft(db: Database, signed: SignedIn, urn: str) -> list[dict[str, Any]]:
             matched = [(k, m) for k, m in published.matches.items() if m.urn == urn]
             signed.session.origins[urn] = (
                 f"the school's published statements ({PUBLISHED_MARK}): "
-                f"{count(len(drafts[urn]), 'statement')} of “{matched[0][0]}”, matched to URN {urn} "
+                f"{count(len(drafts[urn]), 'statement')} of “{matched[0][0]}”, "
+                f"matched to URN {urn} "
                 f"({matched[0][1].name}, {matched[0][1].la}) with score {matched[0][1].score}. "
                 "Each row cites the school's own page; add what the pages do not say "
                 "(lawful basis, retention, storage, ...) before saving"

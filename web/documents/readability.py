@@ -18,7 +18,7 @@ import warnings
 with warnings.catch_warnings():
     # textstat 0.7.3 imports pkg_resources, which warns that it is deprecated
     warnings.simplefilter("ignore", UserWarning)
-    import textstat
+    import textstat  # type: ignore[import-untyped]
 
 textstat.set_lang("en")
 
