@@ -42,12 +42,6 @@ CHILD_TYPE = {
     "police": "police force",
     "local_authority": "council",
 }
-CHILD_WHERE = {
-    "uk": "It stays in the UK.",
-    "outside": "It goes out of the UK.",
-    "mixed": "It may go out of the UK.",
-    "unknown": "We do not know where it is kept.",
-}
 CHILD_RIGHTS = [
     "You can ask your school what data it has about you.",
     "You can ask to see it.",
@@ -83,6 +77,7 @@ class Block:
     kind: str  # h1, h2, h3, p, ul, note
     text: str = ""
     items: list[str] = field(default_factory=list)
+    anchor: str = ""  # an id for a heading, so another page can link to it
 
 
 def notice_blocks(notice: Notice, audience: str) -> list[Block]:
@@ -120,7 +115,8 @@ def to_html(blocks: list[Block], title: str) -> str:
     body: list[str] = []
     for b in blocks:
         if b.kind in {"h1", "h2", "h3"}:
-            body.append(f"<{b.kind}>{html.escape(b.text)}</{b.kind}>")
+            anchor = f' id="{html.escape(b.anchor)}"' if b.anchor else ""
+            body.append(f"<{b.kind}{anchor}>{html.escape(b.text)}</{b.kind}>")
         elif b.kind == "ul":
             lis = "".join(f"<li>{_linked(i)}</li>" for i in b.items)
             body.append(f"<ul>{lis}</ul>")
@@ -226,7 +222,7 @@ def _child(notice: Notice) -> list[Block]:
         )
     )
     for group in notice.groups:
-        blocks += _child_group(group)
+        blocks += _child_group(group, notice.urn)
     blocks.append(Block("h2", "What you can do"))
     blocks.append(Block("ul", items=list(CHILD_RIGHTS)))
     if any(g.key == "face_and_fingerprints" and _biometric(g) for g in notice.groups):
@@ -242,43 +238,44 @@ def _child(notice: Notice) -> list[Block]:
     return blocks
 
 
-def _child_group(group: NoticeGroup) -> list[Block]:
+def _child_group(group: NoticeGroup, urn: str) -> list[Block]:
+    """A few short lines per group: who gets it (by kind), why, how long, where; the full list
+    is in the parent's version, behind a link to the group's section there."""
+    recipients = group.recipients
     blocks = [Block("h2", group.child_title), Block("p", group.child_about)]
-    sure = [r for r in group.recipients if r.evidence == "stated"]
-    disputed = [r for r in group.recipients if r.evidence == "disputed"]
-    unsure = [r for r in group.recipients if r.evidence not in {"stated", "disputed"}]
-    blocks.append(Block("p", f"Who gets it: {count(len(group.recipients), 'place')}."))
-    blocks.append(Block("ul", items=[_child_line(r) for r in sure]))
+    sure = [r for r in recipients if r.evidence == "stated"]
+    disputed = [r for r in recipients if r.evidence == "disputed"]
+    unsure = [r for r in recipients if r.evidence not in {"stated", "disputed"}]
+    blocks.append(Block("p", f"Who gets it: {count(len(recipients), 'place')}."))
+    lines = []
+    if sure:
+        lines.append(f"We are sure about {len(sure)}. They are: {_kinds(sure)}.")
     if disputed:
-        names = ", ".join(r.actor.name for r in disputed)
-        blocks.append(
-            Block("p", f"Some official papers say {names} got it, others say not: {DISPUTED}")
+        lines.append(
+            f"Some official papers say {count(len(disputed), 'place')} got it, others say "
+            f"not: {DISPUTED}"
         )
     if unsure:
-        kinds = Counter(CHILD_TYPE.get(r.actor.org_type or "", "other group") for r in unsure)
-        listed = ", ".join(count(n, k) for k, n in kinds.most_common())
-        blocks.append(
-            Block("p", f"{len(unsure)} more may get it. We are not sure. They are: {listed}.")
-        )
+        lines.append(f"{len(unsure)} more may get it. We are not sure. They are: {_kinds(unsure)}.")
+    whys = Counter(CHILD_PURPOSE[p] for r in recipients for p in r.purposes if p in CHILD_PURPOSE)
+    if whys:
+        lines.append(f"Why: {' and '.join(w for w, _ in whys.most_common(2))}.")
+    forever = sum(1 for r in recipients if r.kept_indefinitely)
+    if forever:
+        lines.append(f"How long: {count(forever, 'place')} keep it for ever.")
+    out = sum(1 for r in recipients if r.storage_status in {"outside", "mixed"})
+    if out:
+        lines.append(f"Where: it may go out of the UK at {count(out, 'place')}.")
+    blocks.append(Block("ul", items=lines))
+    if recipients:
+        link = f"/schools/{urn}/notice?audience=parent#{group.key}"
+        blocks.append(Block("p", f"The full list is in the long version: {link}"))
     return blocks
 
 
-def _child_line(r: Recipient) -> str:
-    parts = [f"{r.actor.name}."]
-    whys = list(dict.fromkeys(CHILD_PURPOSE[p] for p in r.purposes if p in CHILD_PURPOSE))
-    parts.append(f"Why: {' and '.join(whys[:2])}." if whys else "We do not know why.")
-    if r.kept_indefinitely:
-        parts.append("They keep it for ever.")
-    elif not r.retention:
-        parts.append("We do not know how long they keep it.")
-    elif len(r.retention.split()) <= 8:
-        parts.append(f"How long: {r.retention.rstrip('.')}.")
-    else:
-        parts.append("How long they keep it is in the long version.")
-    parts.append(CHILD_WHERE[r.storage_status])
-    if r.conflicts:
-        parts.append("Some papers do not agree on this.")
-    return " ".join(parts)
+def _kinds(recipients: list[Recipient]) -> str:
+    kinds = Counter(CHILD_TYPE.get(r.actor.org_type or "", "other group") for r in recipients)
+    return ", ".join(count(n, k) for k, n in kinds.most_common())
 
 
 # -- the parent's version ----------------------------------------------------------------------
@@ -330,7 +327,7 @@ def _parent_group(group: NoticeGroup, numbers: dict[str, int]) -> list[Block]:
     items = ", ".join(i.name + (" (special category)" if i.special else "") for i in group.items)
     sure = sum(1 for r in group.recipients if r.evidence == "stated")
     blocks = [
-        Block("h2", group.parent_title),
+        Block("h2", group.parent_title, anchor=group.key),
         Block("p", group.parent_about),
         Block("p", f"Held by the school: {items}."),
         Block(
@@ -399,7 +396,7 @@ def _linked(text: str) -> str:
     """Escape text; turn the http(s) addresses the graph holds into links."""
     out = []
     for word in text.split(" "):
-        if word.startswith(("http://", "https://")):
+        if word.startswith(("http://", "https://", "/schools/")):
             url = html.escape(word)
             out.append(f'<a href="{url}">{url}</a>')
         else:
