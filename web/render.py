@@ -72,6 +72,6 @@ def actor_name(context: Any, actor_id: str) -> str:
 
 _ENV.globals["query"] = query
 _ENV.filters["label"] = label
-_ENV.filters["count"] = count
+_ENV.filters["counted"] = count  # "3|counted("school")": "3 schools"
 _ENV.filters["item_name"] = item_name
 _ENV.filters["actor_name"] = actor_name
