@@ -8,12 +8,12 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint setup browser stop clean
+.PHONY: run test lint setup browser fonts stop clean
 
-run: setup
+run: setup fonts
 	$(BIN)/edflows up
 
-test: setup lint browser
+test: setup lint browser fonts
 	$(BIN)/pytest
 
 lint: setup
@@ -26,6 +26,10 @@ setup: $(VENV)/.installed
 # Browser tests drive Debian's chromium (never a browser download); installed when missing.
 browser:
 	command -v chromium >/dev/null || (apt-get update -q && apt-get install -y -q chromium)
+
+# The notice PDFs embed DejaVu Sans (Debian's fonts-dejavu-core); installed when missing.
+fonts:
+	test -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf || (apt-get update -q && apt-get install -y -q fonts-dejavu-core)
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "edflows needs Python 3.11 or newer"'

@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 from graph.explore import Release, ReleasePage
 from web import style
+from web.documents.words import count
 from web.render import query
 
 CHART_WIDTH = 760
@@ -156,7 +157,7 @@ def chart(releases: list[Release]) -> Chart:
                     "w": round(bar_w, 1),
                     "h": round(h, 1),
                     "colour": style.TIER_COLOURS[tier],
-                    "title": f"{year}, {tier}: {n} release(s)",
+                    "title": f"{year}, {tier}: {count(n, 'release')}",
                 }
             )
         if len(years) <= 25 or i % 2 == 0:

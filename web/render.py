@@ -12,6 +12,8 @@ from urllib.parse import urlencode
 import jinja2
 import pyvis
 
+from web.documents.words import count
+
 WEB_DIR = Path(str(resources.files("web")))
 STATIC_DIR = WEB_DIR / "static"
 VIS_DIR = Path(pyvis.__file__).resolve().parent / "lib" / "vis-9.1.2"
@@ -70,5 +72,6 @@ def actor_name(context: Any, actor_id: str) -> str:
 
 _ENV.globals["query"] = query
 _ENV.filters["label"] = label
+_ENV.filters["counted"] = count  # "3|counted("school")": "3 schools"
 _ENV.filters["item_name"] = item_name
 _ENV.filters["actor_name"] = actor_name

@@ -9,6 +9,7 @@ from typing import Any
 
 from graph.settings import get_settings
 from loaders.public_data import fetch, manifest
+from web.documents.words import count
 
 
 def register(subparsers: Any) -> None:
@@ -32,7 +33,7 @@ def fetch_cmd(args: argparse.Namespace) -> int:
     target = Path(args.output) if args.output else fetched_folder()
     written = fetch(target, base_url=args.base_url)
     _, missing = manifest()
-    print(f"{len(written)} file(s) written to {target}; every file's SHA-256 checked.")
+    print(f"{count(len(written), 'file')} written to {target}; every file's SHA-256 checked.")
     for item in missing:
         print(f"  not fetchable: {item['path']}: {item['why']}")
     return 0

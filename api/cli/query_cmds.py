@@ -18,6 +18,7 @@ from graph.journey_query import DEFAULT_HOPS, JourneyQuery
 from graph.journeys import JourneyService
 from graph.results import Hop, Reached, ReachSummary
 from graph.settings import get_settings
+from web.documents.words import count
 
 
 def register(subparsers: Any) -> None:
@@ -85,9 +86,8 @@ def paths_cmd(args: argparse.Namespace) -> int:
     if not result.paths:
         print(f"{result.item.name} does not reach {result.target.name} from {result.origin.name}.")
         return 0
-    print(
-        f"{len(result.paths)} shortest path(s), {result.hops} hop(s), evidence: {result.evidence}"
-    )
+    hops = count(result.hops, "hop") if result.hops is not None else "hops not known"
+    print(f"{count(len(result.paths), 'shortest path')}, {hops}, evidence: {result.evidence}")
     for number, path in enumerate(result.paths, start=1):
         print(f"  {number}. " + _route(path))
     return 0
@@ -159,7 +159,7 @@ def _print_reached(reached: list[Reached]) -> None:
 
 def _print_summary(summary: ReachSummary) -> None:
     print(
-        f"\n{summary.total} organisations: "
+        f"\n{count(summary.total, 'organisation')}: "
         + ", ".join(f"{n} {e}" for e, n in summary.by_evidence.items())
     )
     if summary.kept_indefinitely:

@@ -46,6 +46,7 @@ from loaders.workspace_map import (
     xlsx_template,
 )
 from web import workspace as view
+from web.documents.words import count
 from web.render import render
 
 MAX_UPLOAD_BYTES = 1_000_000  # a school's map is a few kB; the template with 200 rows ~20 kB
@@ -286,7 +287,8 @@ def _draft(db: Database, signed: SignedIn, urn: str) -> list[dict[str, Any]]:
             matched = [(k, m) for k, m in published.matches.items() if m.urn == urn]
             signed.session.origins[urn] = (
                 f"the school's published statements ({PUBLISHED_MARK}): "
-                f"{len(drafts[urn])} statement(s) of “{matched[0][0]}”, matched to URN {urn} "
+                f"{count(len(drafts[urn]), 'statement')} of “{matched[0][0]}”, "
+                f"matched to URN {urn} "
                 f"({matched[0][1].name}, {matched[0][1].la}) with score {matched[0][1].score}. "
                 "Each row cites the school's own page; add what the pages do not say "
                 "(lawful basis, retention, storage, ...) before saving"

@@ -13,9 +13,11 @@ from __future__ import annotations
 import html
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from graph.results import SourceRef
 from graph.transparency import Notice, NoticeGroup, Recipient
+from web.documents.words import count
 
 DISPUTED = "we show both sides and do not pick one."
 CHILD_PURPOSE = {
@@ -31,20 +33,14 @@ CHILD_PURPOSE = {
     "commercial": "for a business",
 }
 CHILD_TYPE = {
-    "commercial": "firms",
-    "academic": "universities",
-    "charity": "charities",
-    "government": "parts of the government",
-    "health": "health services",
-    "media": "news firms",
-    "police": "police forces",
-    "local_authority": "councils",
-}
-CHILD_WHERE = {
-    "uk": "It stays in the UK.",
-    "outside": "It goes out of the UK.",
-    "mixed": "It may go out of the UK.",
-    "unknown": "We do not know where it is kept.",
+    "commercial": "firm",
+    "academic": "university",
+    "charity": "charity",
+    "government": "part of the government",
+    "health": "health service",
+    "media": "news firm",
+    "police": "police force",
+    "local_authority": "council",
 }
 CHILD_RIGHTS = [
     "You can ask your school what data it has about you.",
@@ -81,6 +77,7 @@ class Block:
     kind: str  # h1, h2, h3, p, ul, note
     text: str = ""
     items: list[str] = field(default_factory=list)
+    anchor: str = ""  # an id for a heading, so another page can link to it
 
 
 def notice_blocks(notice: Notice, audience: str) -> list[Block]:
@@ -118,7 +115,8 @@ def to_html(blocks: list[Block], title: str) -> str:
     body: list[str] = []
     for b in blocks:
         if b.kind in {"h1", "h2", "h3"}:
-            body.append(f"<{b.kind}>{html.escape(b.text)}</{b.kind}>")
+            anchor = f' id="{html.escape(b.anchor)}"' if b.anchor else ""
+            body.append(f"<{b.kind}{anchor}>{html.escape(b.text)}</{b.kind}>")
         elif b.kind == "ul":
             lis = "".join(f"<li>{_linked(i)}</li>" for i in b.items)
             body.append(f"<ul>{lis}</ul>")
@@ -137,27 +135,73 @@ def to_html(blocks: list[Block], title: str) -> str:
     )
 
 
+FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"),)
+FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
+
+
+class FontMissing(RuntimeError):
+    """The Unicode font the PDFs embed is not installed."""
+
+
+def pdf_fonts() -> dict[str, Path]:
+    """The DejaVu Sans files (regular and bold) the PDFs embed, found at run time.
+
+    They come from Debian's fonts-dejavu-core (`make setup` installs it when missing)."""
+    found: dict[str, Path] = {}
+    for style, name in FONT_FILES.items():
+        paths = [d / name for d in FONT_DIRS if (d / name).is_file()]
+        if not paths:
+            raise FontMissing(
+                f"the PDF font {name} is not installed (looked in "
+                f"{', '.join(str(d) for d in FONT_DIRS)}); install Debian's fonts-dejavu-core "
+                "(apt-get install fonts-dejavu-core, or `make fonts`)"
+            )
+        found[style] = paths[0]
+    return found
+
+
 def to_pdf(blocks: list[Block], title: str) -> bytes:
-    """A PDF with fpdf2 (pure Python) and its built-in Helvetica (Latin-1 text)."""
+    """A PDF with fpdf2 (pure Python), DejaVu Sans embedded (any Unicode text, e.g. Welsh),
+    addresses as clickable links."""
     from fpdf import FPDF
 
+    fonts = pdf_fonts()
     pdf = FPDF(format="A4")
+    for style, path in fonts.items():
+        pdf.add_font("DejaVu", style, str(path))
     pdf.set_title(title)
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
     sizes = {"h1": 18, "h2": 14, "h3": 12}
     for b in blocks:
         if b.kind in sizes:
-            pdf.set_font("Helvetica", "B", sizes[b.kind])
-            pdf.multi_cell(0, sizes[b.kind] * 0.5, _latin1(b.text), new_x="LMARGIN", new_y="NEXT")
+            pdf.set_font("DejaVu", "B", sizes[b.kind])
+            pdf.multi_cell(0, sizes[b.kind] * 0.5, b.text, new_x="LMARGIN", new_y="NEXT")
             pdf.ln(1)
             continue
-        pdf.set_font("Helvetica", "I" if b.kind == "note" else "", 10)
+        pdf.set_font("DejaVu", "", 10)
         lines = [f"- {i}" for i in b.items] if b.kind == "ul" else [b.text]
         for line in lines:
-            pdf.multi_cell(0, 5, _latin1(line), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 5, _pdf_linked(line), new_x="LMARGIN", new_y="NEXT", markdown=True)
         pdf.ln(2)
     return bytes(pdf.output())
+
+
+def _pdf_linked(text: str) -> str:
+    """fpdf2's markdown for `text`: addresses become [url](url) links, markers are escaped."""
+    out = []
+    for word in text.split(" "):
+        if word.startswith(("http://", "https://")):
+            out.append(f"[{_pdf_escape(word)}]({word})")
+        else:
+            out.append(_pdf_escape(word))
+    return " ".join(out)
+
+
+def _pdf_escape(text: str) -> str:
+    for marker in ("\\", "**", "__", "--", "~~"):
+        text = text.replace(marker, "\\" + marker)
+    return text
 
 
 # -- the child's version -----------------------------------------------------------------------
@@ -178,7 +222,7 @@ def _child(notice: Notice) -> list[Block]:
         )
     )
     for group in notice.groups:
-        blocks += _child_group(group)
+        blocks += _child_group(group, notice.urn)
     blocks.append(Block("h2", "What you can do"))
     blocks.append(Block("ul", items=list(CHILD_RIGHTS)))
     if any(g.key == "face_and_fingerprints" and _biometric(g) for g in notice.groups):
@@ -187,50 +231,51 @@ def _child(notice: Notice) -> list[Block]:
     blocks.append(
         Block(
             "p",
-            f"We used {len(notice.sources)} papers and web pages. They are "
+            f"We used {count(len(notice.sources), 'paper and web page')}. They are "
             "listed in the long version for grown-ups.",
         )
     )
     return blocks
 
 
-def _child_group(group: NoticeGroup) -> list[Block]:
+def _child_group(group: NoticeGroup, urn: str) -> list[Block]:
+    """A few short lines per group: who gets it (by kind), why, how long, where; the full list
+    is in the parent's version, behind a link to the group's section there."""
+    recipients = group.recipients
     blocks = [Block("h2", group.child_title), Block("p", group.child_about)]
-    sure = [r for r in group.recipients if r.evidence == "stated"]
-    disputed = [r for r in group.recipients if r.evidence == "disputed"]
-    unsure = [r for r in group.recipients if r.evidence not in {"stated", "disputed"}]
-    blocks.append(Block("p", f"Who gets it: {len(group.recipients)} places."))
-    blocks.append(Block("ul", items=[_child_line(r) for r in sure]))
+    sure = [r for r in recipients if r.evidence == "stated"]
+    disputed = [r for r in recipients if r.evidence == "disputed"]
+    unsure = [r for r in recipients if r.evidence not in {"stated", "disputed"}]
+    blocks.append(Block("p", f"Who gets it: {count(len(recipients), 'place')}."))
+    lines = []
+    if sure:
+        lines.append(f"We are sure about {len(sure)}. They are: {_kinds(sure)}.")
     if disputed:
-        names = ", ".join(r.actor.name for r in disputed)
-        blocks.append(
-            Block("p", f"Some official papers say {names} got it, others say not: {DISPUTED}")
+        lines.append(
+            f"Some official papers say {count(len(disputed), 'place')} got it, others say "
+            f"not: {DISPUTED}"
         )
     if unsure:
-        kinds = Counter(CHILD_TYPE.get(r.actor.org_type or "", "other groups") for r in unsure)
-        listed = ", ".join(f"{n} {k}" for k, n in kinds.most_common())
-        blocks.append(
-            Block("p", f"{len(unsure)} more may get it. We are not sure. They are: {listed}.")
-        )
+        lines.append(f"{len(unsure)} more may get it. We are not sure. They are: {_kinds(unsure)}.")
+    whys = Counter(CHILD_PURPOSE[p] for r in recipients for p in r.purposes if p in CHILD_PURPOSE)
+    if whys:
+        lines.append(f"Why: {' and '.join(w for w, _ in whys.most_common(2))}.")
+    forever = sum(1 for r in recipients if r.kept_indefinitely)
+    if forever:
+        lines.append(f"How long: {count(forever, 'place')} keep it for ever.")
+    out = sum(1 for r in recipients if r.storage_status in {"outside", "mixed"})
+    if out:
+        lines.append(f"Where: it may go out of the UK at {count(out, 'place')}.")
+    blocks.append(Block("ul", items=lines))
+    if recipients:
+        link = f"/schools/{urn}/notice?audience=parent#{group.key}"
+        blocks.append(Block("p", f"The full list is in the long version: {link}"))
     return blocks
 
 
-def _child_line(r: Recipient) -> str:
-    parts = [f"{r.actor.name}."]
-    whys = list(dict.fromkeys(CHILD_PURPOSE[p] for p in r.purposes if p in CHILD_PURPOSE))
-    parts.append(f"Why: {' and '.join(whys[:2])}." if whys else "We do not know why.")
-    if r.kept_indefinitely:
-        parts.append("They keep it for ever.")
-    elif not r.retention:
-        parts.append("We do not know how long they keep it.")
-    elif len(r.retention.split()) <= 8:
-        parts.append(f"How long: {r.retention.rstrip('.')}.")
-    else:
-        parts.append("How long they keep it is in the long version.")
-    parts.append(CHILD_WHERE[r.storage_status])
-    if r.conflicts:
-        parts.append("Some papers do not agree on this.")
-    return " ".join(parts)
+def _kinds(recipients: list[Recipient]) -> str:
+    kinds = Counter(CHILD_TYPE.get(r.actor.org_type or "", "other group") for r in recipients)
+    return ", ".join(count(n, k) for k, n in kinds.most_common())
 
 
 # -- the parent's version ----------------------------------------------------------------------
@@ -282,12 +327,12 @@ def _parent_group(group: NoticeGroup, numbers: dict[str, int]) -> list[Block]:
     items = ", ".join(i.name + (" (special category)" if i.special else "") for i in group.items)
     sure = sum(1 for r in group.recipients if r.evidence == "stated")
     blocks = [
-        Block("h2", group.parent_title),
+        Block("h2", group.parent_title, anchor=group.key),
         Block("p", group.parent_about),
         Block("p", f"Held by the school: {items}."),
         Block(
             "p",
-            f"Who receives it: {len(group.recipients)} organisations ({sure} stated, "
+            f"Who receives it: {count(len(group.recipients), 'organisation')} ({sure} stated, "
             f"{len(group.recipients) - sure} where the graph is unsure).",
         ),
         Block("ul", items=[_parent_line(r, numbers) for r in group.recipients]),
@@ -351,15 +396,9 @@ def _linked(text: str) -> str:
     """Escape text; turn the http(s) addresses the graph holds into links."""
     out = []
     for word in text.split(" "):
-        if word.startswith(("http://", "https://")):
+        if word.startswith(("http://", "https://", "/schools/")):
             url = html.escape(word)
             out.append(f'<a href="{url}">{url}</a>')
         else:
             out.append(html.escape(word))
     return " ".join(out)
-
-
-def _latin1(text: str) -> str:
-    replaced = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u2013", "-")
-    replaced = replaced.replace("\u2014", "-").replace("\u201c", '"').replace("\u201d", '"')
-    return replaced.encode("latin-1", "replace").decode("latin-1")

@@ -8,6 +8,7 @@ from typing import Any
 
 from graph.release_report import ReleaseReport, ReportFigure
 from graph.results import SourceRef
+from web.documents.words import count
 
 
 def bar_chart(title: str, counts: dict[str, int], width: int = 560) -> str:
@@ -36,7 +37,7 @@ def bar_chart(title: str, counts: dict[str, int], width: int = 560) -> str:
 
 def report_markdown(report: ReleaseReport) -> str:
     lines = ["# NPD releases: who received pupil data, and where it went next", ""]
-    lines += [f"{report.total} releases and shares in the graph.", ""]
+    lines += [f"{count(report.total, 'release and share')} in the graph.", ""]
     for title, counts in _tables(report):
         lines += [f"## {title}", "", "| | releases |", "|---|---|"]
         lines += [f"| {_md(k)} | {v} |" for k, v in counts.items()] + [""]
@@ -72,7 +73,7 @@ def report_html(report: ReleaseReport) -> str:
     e = html.escape
     body = [
         "<h1>NPD releases: who received pupil data, and where it went next</h1>",
-        f"<p>{report.total} releases and shares in the graph.</p>",
+        f"<p>{count(report.total, 'release and share')} in the graph.</p>",
     ]
     for title, counts in _tables(report):
         body.append(f"<h2>{e(title)}</h2><figure>{bar_chart(title, counts)}</figure>")
