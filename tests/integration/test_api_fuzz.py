@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import positive_data_acceptance
 from schemathesis.core.result import Ok
 
 from api.app import create_app
@@ -18,6 +19,10 @@ from graph.settings import Settings
 
 pytestmark = pytest.mark.integration
 EXAMPLES = 8  # per operation: bounded run time
+# Operations that refuse some schema-valid input on purpose, with a 422 that says why: a
+# record of processing as of a day before 2000-01-01 (issue 17: "an as_of before any data"
+# is bad input; OpenAPI cannot state a minimum date). Every other check still runs on them.
+REFUSES_VALID_DATA = {"GET /schools/{urn}/ropa.csv", "GET /schools/{urn}/ropa.xlsx"}
 
 
 def test_every_operation_conforms_to_the_schema(
@@ -31,6 +36,8 @@ def test_every_operation_conforms_to_the_schema(
         operation = result.ok()
         fuzzed += 1
 
+        excluded = [positive_data_acceptance] if operation.label in REFUSES_VALID_DATA else []
+
         @given(case=operation.as_strategy())
         @settings(
             max_examples=EXAMPLES,
@@ -40,7 +47,8 @@ def test_every_operation_conforms_to_the_schema(
             suppress_health_check=list(HealthCheck),
         )
         def fuzz(case: schemathesis.Case[Any]) -> None:
-            case.call_and_validate(timeout=60)  # /sources-of of a big recipient is slow
+            # timeout: /sources-of of a big recipient is slow
+            case.call_and_validate(timeout=60, excluded_checks=excluded)  # noqa: B023 (called at once)
 
         try:
             fuzz()
