@@ -4,7 +4,6 @@ records, releases, stats; and the CLI printing the same JSON as the API."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -16,6 +15,7 @@ from fastapi.testclient import TestClient
 from graph.db import Database
 from graph.model import model
 from graph.settings import Settings
+from tests.support.cli import cli_env
 from tests.support.demo import DEMO
 
 pytestmark = pytest.mark.integration
@@ -216,12 +216,7 @@ def test_openapi_has_an_example_for_every_endpoint(api: TestClient) -> None:
 def test_cli_reach_prints_the_api_json(
     api: TestClient, bundled: Database, neo4j_settings: Settings
 ) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
-    env.update(
-        NEO4J_URI=neo4j_settings.effective_uri,
-        NEO4J_USER=neo4j_settings.neo4j_user,
-        NEO4J_PASSWORD=neo4j_settings.neo4j_password,
-    )
+    env = cli_env(neo4j_settings)
     args = ["reach", "--from", DEMO, "--item", "pupil.contact.postcode"]
     out = subprocess.run(
         [sys.executable, "-m", "api.cli.main", *args, "--json"],

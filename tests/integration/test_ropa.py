@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -19,6 +18,7 @@ from openpyxl import load_workbook
 from api.app import create_app
 from graph.db import Database
 from graph.settings import Settings
+from tests.support.cli import cli_env
 from tests.support.demo import DEMO
 from tests.support.workspace import school_token, small_graph
 from web.documents.ropa import BOM, COLUMNS
@@ -135,12 +135,7 @@ def test_bad_days_and_unknown_schools_are_clear_problems(api: TestClient) -> Non
 def test_cli_writes_the_record_as_of_a_day(
     bundled: Database, neo4j_settings: Settings, tmp_path: Path
 ) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
-    env.update(
-        NEO4J_URI=neo4j_settings.effective_uri,
-        NEO4J_USER=neo4j_settings.neo4j_user,
-        NEO4J_PASSWORD=neo4j_settings.neo4j_password,
-    )
+    env = cli_env(neo4j_settings)
     out = tmp_path / "ropa.xlsx"
     cmd = [sys.executable, "-m", "api.cli.main", "ropa", "--urn", DEMO, "--as-of", "2017-03-01"]
     done = subprocess.run([*cmd, "--format", "xlsx", "-o", str(out)], env=env, cwd=REPO)
