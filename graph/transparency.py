@@ -1,9 +1,11 @@
 """What a school's notice and record of processing say, gathered from the graph only.
 
-`TransparencyService.notice(urn)` groups the data a school holds (the items on its own flows:
-its map's systems and its census returns) by catalogue family, and for each group asks the
-journey service where every item can go (`JourneyService.reach`), so the notice names exactly
-the organisations a reach names. `ropa(urn)` turns the same flows into UK GDPR Article 30 rows.
+`TransparencyService.notice(urn, as_of)` groups the data a school holds (the items on its own
+flows in force on `as_of`, default today: its map's systems and its census returns) by catalogue
+family, and for each group asks the journey service where every item could go that day
+(`JourneyService.reach` as of the same day), so the notice names exactly the organisations a
+reach names; flows that had ended by then are left out. `ropa(urn)` turns the same flows
+into UK GDPR Article 30 rows.
 Nothing is added that the graph does not hold: a missing fact is reported as missing, and
 evidence that is only implied or unknown, or sources that disagree, are marked as unsure.
 Rendering lives in `web.documents.notice` and `web.documents.ropa`.
@@ -72,6 +74,12 @@ class Recipient(BaseModel):
     storage_status: str = Field(description="uk, outside, mixed or unknown")
     conflicts: list[str] = Field(default_factory=list)
     source_ids: list[str] = Field(default_factory=list)
+    valid_from: str | None = Field(
+        default=None, description="the latest first day of the route's flows, where stated"
+    )
+    valid_to: str | None = Field(
+        default=None, description="the earliest last day of the route's flows, where stated"
+    )
 
 
 class NoticeGroup(BaseModel):
@@ -87,6 +95,7 @@ class NoticeGroup(BaseModel):
 class Notice(BaseModel):
     school: ActorRef
     urn: str
+    as_of: date = Field(description="the day the notice is of: only flows in force that day")
     has_map: bool
     example_map: bool
     groups: list[NoticeGroup]
@@ -151,19 +160,30 @@ class TransparencyService:
         self.db = db
         self.journeys = JourneyService(db, cache)
 
-    def notice(self, urn: str) -> Notice:
-        """Everything the notice for school `urn` says, for either audience; kept in the app's
-        cache (graph/cache.py) until the graph's generation moves (a notice runs one reach per
-        item the school holds), which every change does, edits and retirements included."""
-        return self.journeys.cache.entry("notice", urn, lambda: self._build_notice(urn))
+    def notice(self, urn: str, as_of: date | None = None) -> Notice:
+        """Everything the notice for school `urn` says as of `as_of` (default today), for
+        either audience; kept in the app's cache (graph/cache.py) until the graph's generation
+        moves (a notice runs one reach per item the school holds), which every change does,
+        edits and retirements included."""
+        day = check_as_of(as_of)
+        return self.journeys.cache.entry(
+            "notice", (urn, day.isoformat()), lambda: self._build_notice(urn, day)
+        )
 
-    def _build_notice(self, urn: str) -> Notice:
+    def _build_notice(self, urn: str, day: date) -> Notice:
         school = self.journeys.actor(urn)
         flows = self.school_flows(school.id)
-        own = [f for f in flows if f["from_id"] == school.id]
+        own = [
+            f
+            for f in flows
+            if f["from_id"] == school.id
+            and in_force(
+                to_day(f["flow"].get("valid_from_day")), to_day(f["flow"].get("valid_to_day")), day
+            )
+        ]
         index = self.journeys.index()
         held = sorted({i for f in own for i in f["flow"].get("items") or [] if i in index.items})
-        reaches = self._reach_all(school.id, [i for i in held if group_of(index, i)])
+        reaches = self._reach_all(school.id, [i for i in held if group_of(index, i)], day)
         systems = {f["flow"]["id"]: _system_name(f) for f in own}
         names = self._names({h.to_id for r in reaches.values() for x in r for h in x.path})
         groups = []
@@ -197,6 +217,7 @@ class TransparencyService:
         return Notice(
             school=school,
             urn=urn,
+            as_of=day,
             has_map=bool(map_flows),
             example_map=example,
             groups=groups,
@@ -207,12 +228,7 @@ class TransparencyService:
         """The record of processing as of `as_of` (default today): one row per system of the
         school's map, then one per national flow from the school, for the flows in force that
         day; the others go to `history` with their dates."""
-        day = as_of or date.today()
-        if day < EARLIEST_AS_OF:
-            raise InvalidInput(
-                f"as_of {day.isoformat()} is before any data edflows holds: "
-                f"give a day from {EARLIEST_AS_OF.isoformat()} on"
-            )
+        day = check_as_of(as_of)
         school = self.journeys.actor(urn)
         flows = self.school_flows(school.id)
         index = self.journeys.index()
@@ -331,17 +347,32 @@ class TransparencyService:
         rows = self.db.read("list_actor_names", ids=sorted(ids))
         return {r["id"]: r["name"] or r["id"] for r in rows}
 
-    def _reach_all(self, school_id: str, items: list[str]) -> dict[str, list[Reached]]:
-        """Reach of every item, several at a time (each reach is a few round trips)."""
+    def _reach_all(self, school_id: str, items: list[str], day: date) -> dict[str, list[Reached]]:
+        """Reach of every item as of `day`, several at a time (each reach is a few round
+        trips)."""
         self.journeys.index()  # load the catalogue once, before the threads start
         with ThreadPoolExecutor(max_workers=REACH_WORKERS) as pool:
             results = pool.map(
-                lambda i: self.journeys.reach(JourneyQuery(origin=school_id, item=i)).reached, items
+                lambda i: (
+                    self.journeys.reach(JourneyQuery(origin=school_id, item=i, as_of=day)).reached
+                ),
+                items,
             )
             return dict(zip(items, results, strict=True))
 
 
 # -- helpers ------------------------------------------------------------------------------------
+
+
+def check_as_of(as_of: date | None) -> date:
+    """The day a document is of: `as_of`, default today; a day before any data is refused."""
+    day = as_of or date.today()
+    if day < EARLIEST_AS_OF:
+        raise InvalidInput(
+            f"as_of {day.isoformat()} is before any data edflows holds: "
+            f"give a day from {EARLIEST_AS_OF.isoformat()} on"
+        )
+    return day
 
 
 @cache
@@ -424,7 +455,21 @@ def _merge(
         storage_status=storage_status(last.storage_country),
         conflicts=conflicts,
         source_ids=sorted({s.id for h in reached.path for s in h.sources}),
+        valid_from=max(
+            (h.valid_from for h in reached.path if h.valid_from), key=_first_day, default=None
+        ),
+        valid_to=min((h.valid_to for h in reached.path if h.valid_to), key=_last_day, default=None),
     )
+
+
+def _first_day(stated: str) -> str:
+    """A stated start ("2016", "2016-09" or "2016-09-01") as the first day it can mean."""
+    return {4: stated + "-01-01", 7: stated + "-01"}.get(len(stated), stated)
+
+
+def _last_day(stated: str) -> str:
+    """A stated end as a sort key after every day it can mean ("2018-06" -> "2018-06-31")."""
+    return {4: stated + "-12-31", 7: stated + "-31"}.get(len(stated), stated)
 
 
 def _system_name(row: dict[str, Any]) -> str:

@@ -12,11 +12,11 @@ from typing import Any
 
 from graph.cache import GraphCache
 from graph.db import Database
-from graph.errors import EdflowsError
+from graph.errors import EdflowsError, InvalidInput
 from graph.export import export_graph, import_graph, national_layers
 from graph.release_report import build_release_report
 from graph.settings import get_settings
-from graph.transparency import TransparencyService
+from graph.transparency import TransparencyService, check_as_of
 from web.documents.exports import FORMATS, write_csv, write_graphml, write_json
 from web.documents.notice import notice_blocks, to_html, to_markdown, to_pdf
 from web.documents.release_report import report_html, report_markdown
@@ -28,6 +28,18 @@ def register(subparsers: Any) -> None:
     notice.add_argument("--urn", required=True, help="the school's URN")
     notice.add_argument("--audience", choices=["child", "parent"], default="parent")
     notice.add_argument("--format", choices=["html", "md", "pdf"], default="html")
+    notice.add_argument(
+        "--part",
+        choices=["main", "places", "all"],
+        default="all",
+        help="the child version: its main part, the list of places, or both (an appendix)",
+    )
+    notice.add_argument(
+        "--as-of",
+        type=notice_day,
+        help="the day the notice is of (YYYY-MM-DD, from 2000-01-01; default today): flows "
+        "not in force that day are left out",
+    )
     notice.add_argument("-o", "--output", help="file to write (default: print; pdf needs -o)")
     notice.set_defaults(handler=notice_cmd)
 
@@ -82,8 +94,8 @@ def notice_cmd(args: argparse.Namespace) -> int:
     with Database(get_settings()) as db:
         # one cache for the command: the notice's reaches (one per item, in parallel) share
         # the national steps, as they do in the API
-        notice = TransparencyService(db, GraphCache().sync(db)).notice(args.urn)
-    blocks = notice_blocks(notice, args.audience)
+        notice = TransparencyService(db, GraphCache().sync(db)).notice(args.urn, args.as_of)
+    blocks = notice_blocks(notice, args.audience, args.part)
     title = f"Where does my data go? {notice.school.name}"
     if args.format == "pdf":
         if not args.output:
@@ -91,6 +103,16 @@ def notice_cmd(args: argparse.Namespace) -> int:
         return _write(args.output, to_pdf(blocks, title))
     text = to_markdown(blocks) if args.format == "md" else to_html(blocks, title)
     return _write(args.output, text)
+
+
+def notice_day(text: str) -> date:
+    """`--as-of`: a day from 2000-01-01 on; anything else is a usage error (exit 2)."""
+    try:
+        return check_as_of(date.fromisoformat(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a day (YYYY-MM-DD): {text!r}") from None
+    except InvalidInput as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
 
 
 def ropa_cmd(args: argparse.Namespace) -> int:

@@ -32,6 +32,15 @@ RopaDay = Annotated[
     ),
 ]
 
+NoticeDay = Annotated[
+    date | None,
+    Query(
+        description="the day the notice is of (YYYY-MM-DD, from 2000-01-01; default today): "
+        "flows not in force that day are left out",
+        examples=["2017-01-01"],
+    ),
+]
+
 
 @router.get(
     "/schools/{urn}/notice",
@@ -44,12 +53,23 @@ def notice(
     urn: Urn,
     audience: Annotated[str, Query(pattern="^(child|parent)$", examples=["child"])] = "parent",
     format: Annotated[str, Query(pattern="^(html|md)$")] = "html",
+    part: Annotated[
+        str,
+        Query(
+            pattern="^(main|places|all)$",
+            description="the child version's part: main (a few lines per group of data), "
+            "places (every place by name) or all (both); the parent version is always whole",
+        ),
+    ] = "main",
+    as_of: NoticeDay = None,
 ) -> Response:
     """Each group of data the school holds, who receives it, why, for how long, under which
     law, whether it leaves the UK and what the reader can do; with sources. The child version
-    is in short plain sentences; the parent version gives every fact the graph holds."""
-    result = service.notice(urn)
-    blocks = notice_blocks(result, audience)
+    is in short plain sentences, with every place by name behind a link (`part=places`); the
+    parent version opens with a summary, then gives every fact the graph holds, group by
+    group, with linked references. Both are as of `as_of` (default today)."""
+    result = service.notice(urn, as_of)
+    blocks = notice_blocks(result, audience, part, base=f"/schools/{urn}/notice")
     if format == "md":
         return PlainTextResponse(to_markdown(blocks), media_type="text/markdown; charset=utf-8")
     return HTMLResponse(to_html(blocks, f"Where does my data go? {result.school.name}"))

@@ -1,28 +1,39 @@
 """The "Where does my data go?" notice as text: a child's version and a parent's, in Markdown,
-HTML or PDF.
+HTML or PDF, as of a day (the `Notice`'s `as_of`: flows that had ended by then are left out).
 
 Both versions are written from the same `Notice` (graph.transparency) into a small list of
 blocks (headings, paragraphs, lists), then serialised; so the three formats say the same thing.
-The child's version uses short sentences and everyday words (its readability is measured with
-`web.documents.readability` in the tests); the parent's gives every fact the graph holds. Neither
-states anything the graph does not hold: a missing fact is said to be missing.
+A link inside a block's text is made by `link(text, url)` and becomes `<a href>` in HTML,
+`[text](url)` in Markdown and a clickable link in the PDF; `#name` links go to a block's anchor.
+
+The child's version has a main part (per group of data: who gets it, grouped by kind, why and for
+how long, in a few short lines; at most 800 words and Flesch reading ease at least 80, both
+measured in the tests with `web.documents.readability`) and a part with every place by name,
+behind a link (`part="places"`, or an appendix with `part="all"`). The parent's version opens
+with a summary (who gets what, why, for how long, and where the school is unsure), then the
+details by group with plain labels and linked references. Neither states anything the graph
+does not hold: a missing fact is said to be missing.
 """
 
 from __future__ import annotations
 
 import html
+import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
-from graph.results import SourceRef
+from graph.names import Labels
+from graph.results import ActorRef, SourceRef
 from graph.transparency import Notice, NoticeGroup, Recipient
-from web.documents.words import count
+from web.documents.words import count, noun_for
 
 DISPUTED = "we show both sides and do not pick one."
 CHILD_PURPOSE = {
-    "direct_schooling_and_support": "to teach you and help you",
-    "administration_and_accountability": "to run the school and check how schools do",
+    "direct_schooling_and_support": "to teach you",
+    "administration_and_accountability": "to run schools",
     "safeguarding_and_social_care": "to keep you safe",
     "permanent_retention": "to keep a record for good",
     "public_interest_research": "for research",
@@ -32,15 +43,53 @@ CHILD_PURPOSE = {
     "law_enforcement": "for the police and the law",
     "commercial": "for a business",
 }
-CHILD_TYPE = {
-    "commercial": "firm",
-    "academic": "university",
+CHILD_TYPE = {  # an organisation's type, in a child's words (singular: see words.count)
+    "commercial": "app or firm",
+    "supplier": "app or firm",
+    "media": "news firm",
+    "academic": "research group",
     "charity": "charity",
     "government": "part of the government",
     "health": "health service",
-    "media": "news firm",
     "police": "police force",
     "local_authority": "council",
+    "school": "school",
+}
+CHILD_KIND = {  # a node kind that says more than its type, in a child's words
+    "Product": "app or firm",
+    "Supplier": "app or firm",
+    "Dataset": "government database",
+    "NationalBody": "part of the government",
+    "LocalAuthority": "council",
+}
+PARENT_TYPE = {  # an organisation's type, in plain words (singular)
+    "commercial": "company",
+    "supplier": "supplier",
+    "media": "media organisation",
+    "academic": "research body",
+    "charity": "charity",
+    "government": "government body",
+    "health": "health body",
+    "police": "police force",
+    "local_authority": "local authority",
+    "school": "school",
+    "other": "other organisation",
+}
+PARENT_KIND = {
+    "Product": "school system or app",
+    "Supplier": "supplier",
+    "Dataset": "national dataset",
+    "NationalBody": "government body",
+    "LocalAuthority": "local authority",
+    "Trust": "academy trust",
+    "School": "school",
+}
+CONFLICT_LABEL = {  # what a hop's sources disagree about, in plain words
+    "storage_country": "where the data is kept",
+    "items": "which data is passed on",
+    "tier": "the NPD tier",
+    "retention": "how long it is kept",
+    "lawful_basis": "the lawful basis",
 }
 CHILD_RIGHTS = [
     "You can ask your school what data it has about you.",
@@ -72,58 +121,132 @@ BIOMETRIC_PARENT = (
 )
 
 
+_LINK = re.compile("\x02([^\x1f\x03]*)\x1f([^\x03]*)\x03")
+
+
+def link(text: str, url: str) -> str:
+    """`text` as a link to `url` (an address, or `#anchor` for a block's anchor), inside a
+    block's text: each format renders it its own way."""
+    return f"\x02{text}\x1f{url}\x03"
+
+
 @dataclass
 class Block:
-    kind: str  # h1, h2, h3, p, ul, note
+    kind: str  # h1, h2, h3, p, ul, note, page (a new page in the PDF; nothing elsewhere)
     text: str = ""
     items: list[str] = field(default_factory=list)
     anchor: str = ""  # an id for a heading, so another page can link to it
+    anchors: list[str] = field(default_factory=list)  # an id for each list item ("" for none)
+
+    def item_anchor(self, n: int) -> str:
+        return self.anchors[n] if n < len(self.anchors) else ""
 
 
-def notice_blocks(notice: Notice, audience: str) -> list[Block]:
-    """The notice for `audience` ("child" or "parent") as blocks."""
+def notice_blocks(
+    notice: Notice, audience: str, part: str = "main", base: str | None = None
+) -> list[Block]:
+    """The notice for `audience` ("child" or "parent") as blocks.
+
+    The child's `part`: "main" (the few lines per group, with links to the list of places),
+    "places" (every place by name) or "all" (the main part, then the places as an appendix,
+    linked by anchors). The parent's version is always whole. `base`: the address the notice
+    is served from (such as `/schools/URN/notice`), for links between its parts; None for a
+    document on its own (a file, a PDF), whose links stay inside it."""
     if audience == "child":
-        return _child(notice)
+        if part not in {"main", "places", "all"}:
+            raise ValueError(f"unknown part {part!r}")
+        return _child(notice, part, base)
     if audience == "parent":
         return _parent(notice)
     raise ValueError(f"unknown audience {audience!r}")
+
+
+def main_part(blocks: list[Block]) -> list[Block]:
+    """The blocks before the appendix of places (all of them when there is none)."""
+    for n, b in enumerate(blocks):
+        if b.anchor == PLACES_ANCHOR:
+            return blocks[:n]
+    return blocks
 
 
 def plain_text(blocks: list[Block]) -> str:
     """The words a reader reads, one heading, paragraph or list item a line."""
     lines: list[str] = []
     for b in blocks:
-        lines += b.items if b.kind == "ul" else [b.text]
-    return "\n".join(lines)
+        if b.kind != "page":
+            lines += b.items if b.kind == "ul" else [b.text]
+    return "\n".join(_LINK.sub(r"\1", line) for line in lines)
+
+
+def _render(text: str, plain: Callable[[str], str], linked: Callable[[str, str], str]) -> str:
+    """`text` with its links rendered by `linked` and the rest by `plain`."""
+    out, at = [], 0
+    for m in _LINK.finditer(text):
+        out.append(plain(text[at : m.start()]))
+        out.append(linked(m.group(1), m.group(2)))
+        at = m.end()
+    out.append(plain(text[at:]))
+    return "".join(out)
+
+
+def _md(text: str) -> str:
+    def linked(label: str, url: str) -> str:
+        label = label.replace("[", "\\[").replace("]", "\\]")
+        return f"[{label}]({url.replace('(', '%28').replace(')', '%29').replace(' ', '%20')})"
+
+    return _render(text, lambda t: t, linked)
+
+
+def _md_anchor(anchor: str) -> str:
+    return f'<a id="{html.escape(anchor)}"></a>' if anchor else ""
 
 
 def to_markdown(blocks: list[Block]) -> str:
     out: list[str] = []
     for b in blocks:
+        if b.kind == "page":
+            continue
         if b.kind in {"h1", "h2", "h3"}:
-            out.append("#" * int(b.kind[1]) + " " + b.text)
+            if b.anchor:
+                out.append(_md_anchor(b.anchor))
+            out.append("#" * int(b.kind[1]) + " " + _md(b.text))
         elif b.kind == "ul":
-            out.append("\n".join(f"- {i}" for i in b.items))
+            out.append(
+                "\n".join(
+                    f"- {_md_anchor(b.item_anchor(n))}{_md(i)}" for n, i in enumerate(b.items)
+                )
+            )
         elif b.kind == "note":
-            out.append(f"> {b.text}")
+            out.append(f"> {_md(b.text)}")
         else:
-            out.append(b.text)
+            out.append(_md(b.text))
     return "\n\n".join(out) + "\n"
+
+
+def _html(text: str) -> str:
+    def linked(label: str, url: str) -> str:
+        return f'<a href="{html.escape(url)}">{html.escape(label)}</a>'
+
+    return _render(text, _linked, linked)
 
 
 def to_html(blocks: list[Block], title: str) -> str:
     body: list[str] = []
     for b in blocks:
+        if b.kind == "page":
+            continue
         if b.kind in {"h1", "h2", "h3"}:
             anchor = f' id="{html.escape(b.anchor)}"' if b.anchor else ""
-            body.append(f"<{b.kind}{anchor}>{html.escape(b.text)}</{b.kind}>")
+            body.append(f"<{b.kind}{anchor}>{_html(b.text)}</{b.kind}>")
         elif b.kind == "ul":
-            lis = "".join(f"<li>{_linked(i)}</li>" for i in b.items)
+            lis = "".join(
+                f"<li{_id(b.item_anchor(n))}>{_html(i)}</li>" for n, i in enumerate(b.items)
+            )
             body.append(f"<ul>{lis}</ul>")
         elif b.kind == "note":
-            body.append(f'<p class="note">{html.escape(b.text)}</p>')
+            body.append(f'<p class="note">{_html(b.text)}</p>')
         else:
-            body.append(f"<p>{_linked(b.text)}</p>")
+            body.append(f"<p>{_html(b.text)}</p>")
     return (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{html.escape(title)}</title>"
@@ -133,6 +256,10 @@ def to_html(blocks: list[Block], title: str) -> str:
         ".note{background:#fff4d6;padding:.5rem 1rem;border-left:4px solid #e0a800}"
         "li{margin:.3rem 0}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n"
     )
+
+
+def _id(anchor: str) -> str:
+    return f' id="{html.escape(anchor)}"' if anchor else ""
 
 
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"),)
@@ -162,7 +289,7 @@ def pdf_fonts() -> dict[str, Path]:
 
 def to_pdf(blocks: list[Block], title: str) -> bytes:
     """A PDF with fpdf2 (pure Python), DejaVu Sans embedded (any Unicode text, e.g. Welsh),
-    addresses as clickable links."""
+    links clickable: addresses open, `#anchor` links go to the block with that anchor."""
     from fpdf import FPDF
 
     fonts = pdf_fonts()
@@ -173,25 +300,47 @@ def to_pdf(blocks: list[Block], title: str) -> bytes:
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
     sizes = {"h1": 18, "h2": 14, "h3": 12}
+
+    def mark(anchor: str) -> None:
+        if anchor:
+            if pdf.will_page_break(12):
+                pdf.add_page()
+            pdf.add_link(y=pdf.y, page=pdf.page, name=anchor)
+
     for b in blocks:
+        if b.kind == "page":
+            pdf.add_page()
+            continue
         if b.kind in sizes:
+            mark(b.anchor)
             pdf.set_font("DejaVu", "B", sizes[b.kind])
-            pdf.multi_cell(0, sizes[b.kind] * 0.5, b.text, new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(
+                0, sizes[b.kind] * 0.5, _pdf(b.text), new_x="LMARGIN", new_y="NEXT", markdown=True
+            )
             pdf.ln(1)
             continue
         pdf.set_font("DejaVu", "", 10)
         lines = [f"- {i}" for i in b.items] if b.kind == "ul" else [b.text]
-        for line in lines:
-            pdf.multi_cell(0, 5, _pdf_linked(line), new_x="LMARGIN", new_y="NEXT", markdown=True)
+        for n, line in enumerate(lines):
+            mark(b.item_anchor(n) if b.kind == "ul" else "")
+            pdf.multi_cell(0, 5, _pdf(line), new_x="LMARGIN", new_y="NEXT", markdown=True)
         pdf.ln(2)
     return bytes(pdf.output())
+
+
+def _pdf(text: str) -> str:
+    def linked(label: str, url: str) -> str:
+        label = _pdf_escape(label).replace("[", "(").replace("]", ")")
+        return f"[{label}]({url.replace('(', '%28').replace(')', '%29')})"
+
+    return _render(text, _pdf_linked, linked)
 
 
 def _pdf_linked(text: str) -> str:
     """fpdf2's markdown for `text`: addresses become [url](url) links, markers are escaped."""
     out = []
     for word in text.split(" "):
-        if word.startswith(("http://", "https://")):
+        if word.startswith(("http://", "https://")) and "(" not in word and ")" not in word:
             out.append(f"[{_pdf_escape(word)}]({word})")
         else:
             out.append(_pdf_escape(word))
@@ -204,12 +353,33 @@ def _pdf_escape(text: str) -> str:
     return text
 
 
-# -- the child's version -----------------------------------------------------------------------
+# -- the child's version
+
+PLACES_ANCHOR = "places"
 
 
-def _child(notice: Notice) -> list[Block]:
+def _when(day: date) -> str:
+    """3 May 2026."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def _child(notice: Notice, part: str, base: str | None) -> list[Block]:
+    day = notice.as_of.isoformat()
+    if base is not None and part == "places":
+        main = f"{base}?audience=child&as_of={day}"
+        blocks = [Block("h1", "Where does my data go? All the places")]
+        blocks.append(Block("p", f"This is about your school: {notice.school.name}."))
+        blocks.append(Block("p", link("Go back to the short version.", main)))
+        return blocks + _child_places(notice)
+
+    def places(key: str) -> str:
+        if base is None or part == "all":
+            return f"#{PLACES_ANCHOR}-{key}"
+        return f"{base}?audience=child&part=places&as_of={day}#{PLACES_ANCHOR}-{key}"
+
     blocks = [Block("h1", "Where does my data go?")]
     blocks.append(Block("p", f"This is about your school: {notice.school.name}."))
+    blocks.append(Block("p", f"It says what was true on {_when(notice.as_of)}."))
     if notice.example_map:
         blocks.append(Block("note", "This is only an example. It is not what your school does."))
     if not notice.has_map:
@@ -218,64 +388,125 @@ def _child(notice: Notice) -> list[Block]:
         Block(
             "p",
             "Your school keeps data about you. Some of it goes to other people. Here is "
-            "who gets it, and why.",
+            "who gets it, why, and for how long.",
         )
     )
     for group in notice.groups:
-        blocks += _child_group(group, notice.urn)
+        blocks += _child_group(group, places(group.key))
     blocks.append(Block("h2", "What you can do"))
     blocks.append(Block("ul", items=list(CHILD_RIGHTS)))
     if any(g.key == "face_and_fingerprints" and _biometric(g) for g in notice.groups):
         blocks.append(Block("p", BIOMETRIC_CHILD))
     blocks.append(Block("h2", "Where we found this"))
+    long_version = "the long version for grown-ups"
+    if base is not None:
+        long_version = link(long_version, f"{base}?audience=parent&as_of={day}")
     blocks.append(
         Block(
             "p",
             f"We used {count(len(notice.sources), 'paper and web page')}. They are "
-            "listed in the long version for grown-ups.",
+            f"listed in {long_version}.",
         )
     )
+    if part == "all":
+        blocks.append(Block("h2", "All the places", anchor=PLACES_ANCHOR))
+        blocks += _child_places(notice)
     return blocks
 
 
-def _child_group(group: NoticeGroup, urn: str) -> list[Block]:
-    """A few short lines per group: who gets it (by kind), why, how long, where; the full list
-    is in the parent's version, behind a link to the group's section there."""
+def _child_group(group: NoticeGroup, places: str) -> list[Block]:
+    """A few short lines per group: who gets it (grouped by kind), how sure we are, why, how
+    long, whether it leaves the UK; the places by name are behind the link `places`."""
     recipients = group.recipients
+    n = len(recipients)
     blocks = [Block("h2", group.child_title), Block("p", group.child_about)]
-    sure = [r for r in recipients if r.evidence == "stated"]
-    disputed = [r for r in recipients if r.evidence == "disputed"]
-    unsure = [r for r in recipients if r.evidence not in {"stated", "disputed"}]
-    blocks.append(Block("p", f"Who gets it: {count(len(recipients), 'place')}."))
-    lines = []
-    if sure:
-        lines.append(f"We are sure about {len(sure)}. They are: {_kinds(sure)}.")
+    if not recipients:
+        blocks.append(Block("p", "We know of no place outside the school that gets it."))
+        return blocks
+    sure = sum(1 for r in recipients if r.evidence == "stated")
+    disputed = sum(1 for r in recipients if r.evidence == "disputed")
+    lines = [f"Who gets it: {count(n, 'place')}: {_kinds(recipients, child_kind, most=2)}."]
+    if sure == n:
+        lines.append("We are sure about all of them." if n > 1 else "We are sure about it.")
+    elif sure == 0:
+        lines.append("We are not sure about any of them." if n > 1 else "We are not sure.")
+    else:
+        lines.append(f"We are not sure about {n - sure}.")
     if disputed:
-        lines.append(
-            f"Some official papers say {count(len(disputed), 'place')} got it, others say "
-            f"not: {DISPUTED}"
-        )
-    if unsure:
-        lines.append(f"{len(unsure)} more may get it. We are not sure. They are: {_kinds(unsure)}.")
+        lines.append(f"Papers do not agree about {disputed}.")
     whys = Counter(CHILD_PURPOSE[p] for r in recipients for p in r.purposes if p in CHILD_PURPOSE)
     if whys:
         lines.append(f"Why: {' and '.join(w for w, _ in whys.most_common(2))}.")
+    told = sum(1 for r in recipients if r.retention or r.kept_indefinitely)
     forever = sum(1 for r in recipients if r.kept_indefinitely)
-    if forever:
-        lines.append(f"How long: {count(forever, 'place')} keep it for ever.")
+    if told == 0:
+        how_long = "How long: none of them tell us." if n > 1 else "How long: it does not say."
+    else:
+        how_long = f"How long: {told} {_verb(told, 'tells', 'tell')} us."
+        if forever:
+            how_long += f" {forever} {_verb(forever, 'keeps', 'keep')} it for ever."
+    lines.append(how_long)
     out = sum(1 for r in recipients if r.storage_status in {"outside", "mixed"})
     if out:
-        lines.append(f"Where: it may go out of the UK at {count(out, 'place')}.")
+        lines.append(f"Where: {out} may keep it outside the UK.")
     blocks.append(Block("ul", items=lines))
-    if recipients:
-        link = f"/schools/{urn}/notice?audience=parent#{group.key}"
-        blocks.append(Block("p", f"The full list is in the long version: {link}"))
+    label = f"See all {n} places." if n > 1 else "See the place."
+    blocks.append(Block("p", link(label, places)))
     return blocks
 
 
-def _kinds(recipients: list[Recipient]) -> str:
-    kinds = Counter(CHILD_TYPE.get(r.actor.org_type or "", "other group") for r in recipients)
-    return ", ".join(count(n, k) for k, n in kinds.most_common())
+def _child_places(notice: Notice) -> list[Block]:
+    """Every place by name, group by group, under anchors the main part links to."""
+    blocks = [
+        Block(
+            "p",
+            "Here is every place that may get your data, by its name. We say when we are not sure.",
+        )
+    ]
+    for group in notice.groups:
+        blocks.append(Block("h3", group.child_title, anchor=f"{PLACES_ANCHOR}-{group.key}"))
+        by_kind: dict[str, list[str]] = {}
+        for r in sorted(group.recipients, key=lambda r: r.actor.name.lower()):
+            mark = "" if r.evidence == "stated" else " (not sure)"
+            by_kind.setdefault(child_kind(r.actor), []).append(r.actor.name + mark)
+        items = [
+            f"{noun_for(len(names), kind).capitalize()}: {', '.join(names)}."
+            for kind, names in sorted(by_kind.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        ]
+        blocks.append(Block("ul", items=items or ["No place outside the school."]))
+    return blocks
+
+
+def child_kind(actor: ActorRef) -> str:
+    """What an organisation is, in a child's words (singular)."""
+    if actor.kind in CHILD_KIND:
+        return CHILD_KIND[actor.kind]
+    return CHILD_TYPE.get(actor.org_type or "", "other group")
+
+
+def parent_kind(actor: ActorRef) -> str:
+    """What an organisation is, in plain words (singular)."""
+    if actor.kind in PARENT_KIND:
+        return PARENT_KIND[actor.kind]
+    return PARENT_TYPE.get(actor.org_type or "", "other organisation")
+
+
+def _kinds(recipients: list[Recipient], kind_of: Callable[[ActorRef], str], most: int = 3) -> str:
+    """ "40 apps, 35 firms, 9 parts of the government and 9 more": the `most` commonest kinds,
+    then the rest as a number."""
+    kinds = Counter(kind_of(r.actor) for r in recipients).most_common()
+    named = [count(n, k) for k, n in kinds[:most]]
+    rest = sum(n for _, n in kinds[most:])
+    if rest:
+        if len(kinds) == most + 1:
+            named.append(count(kinds[most][1], kinds[most][0]))
+        else:
+            named.append(f"{rest} more")
+    return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+
+
+def _verb(n: int, one: str, many: str) -> str:
+    return one if n == 1 else many
 
 
 # -- the parent's version ----------------------------------------------------------------------
@@ -283,17 +514,13 @@ def _kinds(recipients: list[Recipient]) -> str:
 
 def _parent(notice: Notice) -> list[Block]:
     numbers = {s.id: n for n, s in enumerate(notice.sources, start=1)}
+    urls = {s.id: f"#source-{numbers[s.id]}" for s in notice.sources}
     blocks = [Block("h1", f"Where does my child's data go? {notice.school.name}")]
     blocks.append(
         Block(
             "p",
-            f"This notice is generated from the edflows knowledge graph for {notice.school.name} "
-            f"(URN {notice.urn}): the school's own data map and the national data flows that "
-            "start at the school (the school census), followed to every organisation the graph "
-            "shows the data can reach. Evidence classes: 'stated' means every step's sources "
-            "list the data; 'disputed' means some official papers say a step carries it and "
-            "others say not; 'implied' means a step only states an NPD tier that covers it; "
-            "'unknown' means a step's sources state neither.",
+            f"This notice is as of {_when(notice.as_of)}: it lists the data flows in force on "
+            "that day. Flows that had ended by then are left out.",
         )
     )
     if notice.example_map:
@@ -312,21 +539,119 @@ def _parent(notice: Notice) -> list[Block]:
                 "shown, and the school's own systems are missing.",
             )
         )
+    blocks += _summary(notice)
+    blocks.append(Block("page"))
+    blocks.append(Block("h2", "About this notice"))
+    blocks.append(
+        Block(
+            "p",
+            f"This notice is generated from the edflows knowledge graph for {notice.school.name} "
+            f"(URN {notice.urn}): the school's own data map and the national data flows that "
+            "start at the school (the school census), followed to every organisation the graph "
+            "shows the data can reach. How sure each line is: 'stated' means every step's "
+            "sources list the data; 'disputed' means some official papers say a step carries "
+            "it and others say not; 'implied' means a step only states an NPD tier that covers "
+            "it; 'unknown' means a step's sources state neither.",
+        )
+    )
     for group in notice.groups:
-        blocks += _parent_group(group, numbers)
+        blocks += _parent_group(group, numbers, urls)
     blocks.append(Block("h2", "Your rights"))
     blocks.append(Block("ul", items=list(PARENT_RIGHTS)))
     if any(g.key == "face_and_fingerprints" and _biometric(g) for g in notice.groups):
         blocks.append(Block("p", BIOMETRIC_PARENT))
-    blocks.append(Block("h2", "Sources"))
-    blocks.append(Block("ul", items=[f"[{numbers[s.id]}] {_source(s)}" for s in notice.sources]))
+    blocks.append(Block("h2", "Sources", anchor="sources"))
+    blocks.append(
+        Block(
+            "ul",
+            items=[f"{numbers[s.id]}. {_source(s)}" for s in notice.sources],
+            anchors=[f"source-{numbers[s.id]}" for s in notice.sources],
+        )
+    )
     return blocks
 
 
-def _parent_group(group: NoticeGroup, numbers: dict[str, int]) -> list[Block]:
+def _summary(notice: Notice) -> list[Block]:
+    """One page: who gets what, why, for how long, and where the school is unsure."""
+    everyone = {r.actor.id: r for g in notice.groups for r in g.recipients}
+    blocks = [Block("h2", "Summary", anchor="summary")]
+    if not everyone:
+        blocks.append(
+            Block(
+                "p",
+                "The graph shows no organisation outside the school that "
+                "receives this school's pupil data on this day.",
+            )
+        )
+        return blocks
+    blocks.append(
+        Block(
+            "p",
+            f"The school holds {count(len(notice.groups), 'group')} of data about pupils and "
+            f"their families. The graph shows that, in all, "
+            f"{count(len(everyone), 'organisation')} can receive some of it: "
+            f"{_kinds(list(everyone.values()), parent_kind, most=5)}. Who gets what:",
+        )
+    )
+    lines = []
+    for g in notice.groups:
+        rs = g.recipients
+        n = len(rs)
+        head = link(g.parent_title, f"#{g.key}")
+        if not n:
+            lines.append(f"{head}: no organisation outside the school.")
+            continue
+        sure = sum(1 for r in rs if r.evidence == "stated")
+        whys = Counter(p for r in rs for p in r.purposes).most_common(3)
+        why = "; ".join(Labels.purpose(p) for p, _ in whys) or "not stated"
+        told = sum(1 for r in rs if r.retention)
+        forever = sum(1 for r in rs if r.kept_indefinitely)
+        out = sum(1 for r in rs if r.storage_status in {"outside", "mixed"})
+        line = (
+            f"{head}: {count(n, 'organisation')}, {sure} of them stated, {n - sure} unsure: "
+            f"{_kinds(rs, parent_kind, most=2)}. Why: {why}. How long: stated for {told}"
+            + (f", indefinitely for {forever}" if forever else "")
+            + f", not stated for {n - told}."
+        )
+        if out:
+            line += f" {out} may keep it outside the UK."
+        lines.append(line)
+    blocks.append(Block("ul", items=lines))
+    blocks.append(Block("h3", "Where the school is unsure"))
+    entries = [r for g in notice.groups for r in g.recipients]
+    by_evidence = Counter(r.evidence for r in entries)
+    unsure = [
+        f"{by_evidence['unknown']} of the {len(entries)} lines below are 'unknown': a step's "
+        "sources do not say which data is passed on.",
+    ]
+    if by_evidence["implied"]:
+        unsure.append(
+            f"{by_evidence['implied']} are 'implied': the records only state an NPD tier "
+            "that would include the data."
+        )
+    if by_evidence["disputed"]:
+        unsure.append(
+            f"{by_evidence['disputed']} are 'disputed': some official papers say the data is "
+            f"passed on, others say not ({DISPUTED})"
+        )
+    conflicts = Counter(c for r in entries for c in r.conflicts)
+    if conflicts:
+        about = ", ".join(f"{_conflict(c)} ({n})" for c, n in conflicts.most_common())
+        unsure.append(f"Sources disagree about: {about}.")
+    no_basis = sum(1 for r in entries if not r.lawful_basis)
+    no_where = sum(1 for r in entries if r.storage_status == "unknown")
+    unsure.append(
+        f"{no_basis} do not state a lawful basis, and {no_where} do not say clearly where "
+        "the data is kept."
+    )
+    blocks.append(Block("ul", items=unsure))
+    return blocks
+
+
+def _parent_group(group: NoticeGroup, numbers: dict[str, int], urls: dict[str, str]) -> list[Block]:
     items = ", ".join(i.name + (" (special category)" if i.special else "") for i in group.items)
     sure = sum(1 for r in group.recipients if r.evidence == "stated")
-    blocks = [
+    return [
         Block("h2", group.parent_title, anchor=group.key),
         Block("p", group.parent_about),
         Block("p", f"Held by the school: {items}."),
@@ -335,15 +660,16 @@ def _parent_group(group: NoticeGroup, numbers: dict[str, int]) -> list[Block]:
             f"Who receives it: {count(len(group.recipients), 'organisation')} ({sure} stated, "
             f"{len(group.recipients) - sure} where the graph is unsure).",
         ),
-        Block("ul", items=[_parent_line(r, numbers) for r in group.recipients]),
+        Block("ul", items=[_parent_line(r, numbers, urls) for r in group.recipients]),
     ]
-    return blocks
 
 
-def _parent_line(r: Recipient, numbers: dict[str, int]) -> str:
-    kind = r.actor.org_type or r.actor.kind
-    route = " -> ".join(["the school", *r.route, r.actor.name])
-    parts = [f"{r.actor.name} ({kind}; {r.actor.id}). Route: {route}"]
+def _parent_line(r: Recipient, numbers: dict[str, int], urls: dict[str, str]) -> str:
+    if r.route:
+        route = "Route: " + " -> ".join(["the school", *r.route, r.actor.name])
+    else:
+        route = "Straight from the school"
+    parts = [f"{r.actor.name} ({parent_kind(r.actor)}). {route}"]
     if r.system:
         parts[-1] += f", leaving the school by: {r.system}"
     parts.append(f"Data: {', '.join(r.items)}")
@@ -353,7 +679,8 @@ def _parent_line(r: Recipient, numbers: dict[str, int]) -> str:
         parts.append("UNSURE: the records only state an NPD tier that would include this data")
     elif r.evidence == "unknown":
         parts.append("UNSURE: a step's sources do not say which data was passed on")
-    why = "; ".join(x for x in [(r.purpose_text or "").rstrip(". "), ", ".join(r.purposes)] if x)
+    purposes = ", ".join(Labels.purpose(p) for p in r.purposes)
+    why = "; ".join(x for x in [(r.purpose_text or "").rstrip(". "), purposes] if x)
     parts.append(f"Why: {why or 'not stated'}")
     parts.append(f"Lawful basis: {r.lawful_basis or 'not stated'}")
     if r.art9_condition:
@@ -363,12 +690,20 @@ def _parent_line(r: Recipient, numbers: dict[str, int]) -> str:
         how_long = "indefinitely"
     parts.append(f"How long: {how_long}")
     parts.append(f"Where kept: {_parent_where(r)}")
+    if r.valid_from or r.valid_to:
+        since = f" from {r.valid_from}" if r.valid_from else ""
+        until = f" until {r.valid_to}" if r.valid_to else ""
+        parts.append(f"In force{since}{until}")
     if r.conflicts:
-        parts.append(f"Sources disagree about: {', '.join(r.conflicts)}")
-    refs = "".join(f"[{numbers[s]}]" for s in r.source_ids if s in numbers)
+        parts.append(f"Sources disagree about: {', '.join(_conflict(c) for c in r.conflicts)}")
+    refs = ", ".join(link(f"source {numbers[s]}", urls[s]) for s in r.source_ids if s in numbers)
     if refs:
         parts.append(f"Sources: {refs}")
     return ". ".join(parts) + "."
+
+
+def _conflict(field_name: str) -> str:
+    return CONFLICT_LABEL.get(field_name, field_name.replace("_", " "))
 
 
 def _parent_where(r: Recipient) -> str:
@@ -385,7 +720,7 @@ def _source(s: SourceRef) -> str:
     parts = [s.title or s.id]
     parts += [x for x in (s.publisher, s.date) if x]
     text = ", ".join(parts)
-    return f"{text}. {s.url}" if s.url else text
+    return f"{text}. {link(s.url, s.url)}" if s.url else text
 
 
 def _biometric(group: NoticeGroup) -> bool:
@@ -393,10 +728,10 @@ def _biometric(group: NoticeGroup) -> bool:
 
 
 def _linked(text: str) -> str:
-    """Escape text; turn the http(s) addresses the graph holds into links."""
+    """Escape text; turn the http(s) addresses written out in it into links."""
     out = []
     for word in text.split(" "):
-        if word.startswith(("http://", "https://", "/schools/")):
+        if word.startswith(("http://", "https://")):
             url = html.escape(word)
             out.append(f'<a href="{url}">{url}</a>')
         else:

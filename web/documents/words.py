@@ -19,6 +19,8 @@ IRREGULAR = {
     "part of the government": "parts of the government",
     "paper and web page": "papers and web pages",
     "other group": "other groups",
+    "app or firm": "apps and firms",
+    "school system or app": "school systems and apps",
     "release and share": "releases and shares",
 }
 
