@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -40,7 +41,8 @@ def _read(db: Database, text: str, **params: object) -> list[dict[str, object]]:
 def test_parent_notice_names_every_recipient_of_the_postcode(
     api: TestClient, bundled: Database
 ) -> None:
-    reach = JourneyService(bundled).reach(JourneyQuery(origin=DEMO, item=POSTCODE))
+    today = date.today()
+    reach = JourneyService(bundled).reach(JourneyQuery(origin=DEMO, item=POSTCODE, as_of=today))
     assert len(reach.reached) > 5
     page = api.get(f"/schools/{DEMO}/notice", params={"audience": "parent"})
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
@@ -48,9 +50,8 @@ def test_parent_notice_names_every_recipient_of_the_postcode(
     where_i_live = md.split("## Contact details and address", 1)[1].split("\n## ", 1)[0]
     for reached in reach.reached:
         assert html.escape(reached.actor.name) in page.text, reached.actor.id
-        assert f"({reached.actor.org_type or reached.actor.kind}; {reached.actor.id})" in (
-            where_i_live
-        ), reached.actor.id
+        assert f"- {reached.actor.name} (" in where_i_live, reached.actor.id
+        assert reached.actor.id not in where_i_live  # named, not shown by id
     # unsure evidence and disagreeing sources are said as such
     if any(r.evidence != "stated" for r in reach.reached):
         assert "UNSURE" in where_i_live
@@ -65,29 +66,32 @@ def test_parent_notice_names_every_recipient_of_the_postcode(
 def test_notice_links_only_to_addresses_the_graph_holds(api: TestClient, bundled: Database) -> None:
     page = api.get(f"/schools/{DEMO}/notice", params={"audience": "parent"}).text
     hrefs = {html.unescape(h) for h in re.findall(r'href="([^"]+)"', page)}
-    assert hrefs, "the sources list has web addresses"
+    outside = {h for h in hrefs if not h.startswith("#")}
+    assert outside, "the sources list has web addresses"
     known = {r["url"] for r in _read(bundled, "MATCH (s:Source) RETURN s.url AS url")}
-    assert hrefs <= known
+    assert outside <= known
+    assert {h[1:] for h in hrefs - outside} <= set(re.findall(r' id="([^"]+)"', page))
     assert "<script" not in page.lower()
 
 
 def test_child_notice_is_plain_and_complete(api: TestClient, bundled: Database) -> None:
     md = api.get(f"/schools/{DEMO}/notice", params={"audience": "child", "format": "md"}).text
-    text = "\n".join(re.sub(r"^(#+|-|>)\s*", "", line) for line in md.splitlines())
+    plain = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", md)
+    text = "\n".join(re.sub(r"^(#+|-|>)\s*", "", line) for line in plain.splitlines())
     score = flesch_reading_ease(text)
     assert score >= 70, f"Flesch reading ease {score:.1f}"
     for heading in ("Where I live", "My face and fingerprints", "What I do online"):
         assert f"## {heading}" in md
     assert "tell the ICO" in md and "only an example" in md
-    reach = JourneyService(bundled).reach(JourneyQuery(origin=DEMO, item=POSTCODE))
+    today = date.today()
+    reach = JourneyService(bundled).reach(JourneyQuery(origin=DEMO, item=POSTCODE, as_of=today))
     where_i_live = md.split("## Where I live", 1)[1].split("\n## ", 1)[0]
-    places = re.search(r"Who gets it: (\d+) places?\.", where_i_live)
+    places = re.search(r"Who gets it: (\d+) places?: ", where_i_live)
     assert places and int(places.group(1)) >= len(reach.reached)
-    if any(r.evidence == "stated" for r in reach.reached):
-        assert re.search(r"We are sure about \d+\. They are: ", where_i_live)
-    assert f"/schools/{DEMO}/notice?audience=parent#" in where_i_live
+    assert f"/schools/{DEMO}/notice?audience=child&part=places&as_of={today}#" in where_i_live
     if any(r.evidence != "stated" for r in reach.reached):
-        assert "more may get it. We are not sure." in where_i_live
+        assert re.search(r"We are not sure about (\d+|any of them)\.", where_i_live)
+    assert "Why: " in where_i_live and "How long: " in where_i_live
 
 
 def test_notice_errors(api: TestClient) -> None:

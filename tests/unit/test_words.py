@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from web.documents.notice import CHILD_TYPE
+from web.documents.notice import CHILD_KIND, CHILD_TYPE, PARENT_KIND, PARENT_TYPE
 from web.documents.words import count, plural
 
 PAIRS = {
@@ -21,6 +21,21 @@ PAIRS = {
     "place": "places",
     "organisation": "organisations",
     "paper and web page": "papers and web pages",
+    "app or firm": "apps and firms",
+    "research group": "research groups",
+    "government database": "government databases",
+    "school": "schools",
+    "school system or app": "school systems and apps",
+    "supplier": "suppliers",
+    "government body": "government bodies",
+    "health body": "health bodies",
+    "research body": "research bodies",
+    "media organisation": "media organisations",
+    "local authority": "local authorities",
+    "national dataset": "national datasets",
+    "academy trust": "academy trusts",
+    "other organisation": "other organisations",
+    "group": "groups",
     # the usual rules
     "body": "bodies",
     "company": "companies",
@@ -34,7 +49,6 @@ PAIRS = {
     "hop": "hops",
     "file": "files",
     "statement": "statements",
-    "school": "schools",
     "system": "systems",
     "hour": "hours",
     "category": "categories",
@@ -50,7 +64,8 @@ def test_count(singular: str) -> None:
     assert count(2, singular) == f"2 {PAIRS[singular]}"
 
 
-def test_every_child_type_is_covered() -> None:
-    assert set(CHILD_TYPE.values()) <= set(PAIRS)
+def test_every_kind_the_notices_count_is_covered() -> None:
+    for kinds in (CHILD_TYPE, CHILD_KIND, PARENT_TYPE, PARENT_KIND):
+        assert set(kinds.values()) <= set(PAIRS), set(kinds.values()) - set(PAIRS)
     assert count(1, CHILD_TYPE["local_authority"]) == "1 council"
     assert count(1, CHILD_TYPE["government"]) == "1 part of the government"
