@@ -36,7 +36,7 @@ def register(subparsers: Any) -> None:
     )
     notice.add_argument(
         "--as-of",
-        type=notice_day,
+        type=as_of_day,
         help="the day the notice is of (YYYY-MM-DD, from 2000-01-01; default today): flows "
         "not in force that day are left out",
     )
@@ -47,8 +47,9 @@ def register(subparsers: Any) -> None:
     ropa.add_argument("--urn", required=True, help="the school's URN")
     ropa.add_argument(
         "--as-of",
-        type=date.fromisoformat,
-        help="the day the record is of (YYYY-MM-DD; default today): other flows go to history",
+        type=as_of_day,
+        help="the day the record is of (YYYY-MM-DD, from 2000-01-01; default today): other "
+        "flows go to history",
     )
     ropa.add_argument("--format", choices=["csv", "xlsx"], default="csv")
     ropa.add_argument("-o", "--output", help="file to write (default: print; xlsx needs -o)")
@@ -105,7 +106,7 @@ def notice_cmd(args: argparse.Namespace) -> int:
     return _write(args.output, text)
 
 
-def notice_day(text: str) -> date:
+def as_of_day(text: str) -> date:
     """`--as-of`: a day from 2000-01-01 on; anything else is a usage error (exit 2)."""
     try:
         return check_as_of(date.fromisoformat(text))

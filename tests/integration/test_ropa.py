@@ -151,7 +151,7 @@ def test_cli_writes_the_record_as_of_a_day(
     early = subprocess.run(
         [*cmd[:-1], "1990-01-01"], env=env, cwd=REPO, capture_output=True, text=True
     )
-    assert early.returncode != 0 and "2000-01-01" in early.stderr
+    assert early.returncode == 2 and "2000-01-01" in early.stderr
 
 
 @pytest.fixture()
