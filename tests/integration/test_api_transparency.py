@@ -48,15 +48,19 @@ def test_parent_notice_names_every_recipient_of_the_postcode(
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     md = api.get(f"/schools/{DEMO}/notice", params={"audience": "parent", "format": "md"}).text
     where_i_live = md.split("## Contact details and address", 1)[1].split("\n## ", 1)[0]
+    # each organisation's facts once, in "The organisations, one by one", linked by anchor
+    one_by_one = md.split("## The organisations, one by one", 1)[1].split("\n## ", 1)[0]
     for reached in reach.reached:
         assert html.escape(reached.actor.name) in page.text, reached.actor.id
-        assert f"- {reached.actor.name} (" in where_i_live, reached.actor.id
+        line = re.search(rf"- \[{re.escape(reached.actor.name)}\]\(#(org-\d+)\) \(", where_i_live)
+        assert line, reached.actor.id
+        assert f'<a id="{line.group(1)}"></a>{reached.actor.name} (' in one_by_one
         assert reached.actor.id not in where_i_live  # named, not shown by id
     # unsure evidence and disagreeing sources are said as such
     if any(r.evidence != "stated" for r in reach.reached):
         assert "UNSURE" in where_i_live
     if any(h.conflicts for r in reach.reached for h in r.path):
-        assert "Sources disagree about" in where_i_live
+        assert "Sources disagree about" in one_by_one
     # the example map is flagged, and the rights are stated without invented addresses
     assert "EXAMPLE" in md and "Information Commissioner's Office (ICO)" in md
     for group in ("Identity and school records", "Photographs, CCTV and biometric data"):

@@ -554,8 +554,10 @@ def _parent(notice: Notice) -> list[Block]:
             "it; 'unknown' means a step's sources state neither.",
         )
     )
+    orgs = _organisations(notice)
     for group in notice.groups:
-        blocks += _parent_group(group, numbers, urls)
+        blocks += _parent_group(group, orgs)
+    blocks += _organisation_blocks(notice, orgs, numbers, urls)
     blocks.append(Block("h2", "Your rights"))
     blocks.append(Block("ul", items=list(PARENT_RIGHTS)))
     if any(g.key == "face_and_fingerprints" and _biometric(g) for g in notice.groups):
@@ -648,7 +650,19 @@ def _summary(notice: Notice) -> list[Block]:
     return blocks
 
 
-def _parent_group(group: NoticeGroup, numbers: dict[str, int], urls: dict[str, str]) -> list[Block]:
+def _organisations(notice: Notice) -> dict[str, int]:
+    """Each organisation once, numbered in the order the groups first name it."""
+    numbered: dict[str, int] = {}
+    for group in notice.groups:
+        for r in group.recipients:
+            numbered.setdefault(r.actor.id, len(numbered) + 1)
+    return numbered
+
+
+def _parent_group(group: NoticeGroup, orgs: dict[str, int]) -> list[Block]:
+    """A group of data: what the school holds and who receives it, one short line each; the
+    facts of each organisation (route, why, law, how long, where, sources) are given once, in
+    "The organisations, one by one", linked from here."""
     items = ", ".join(i.name + (" (special category)" if i.special else "") for i in group.items)
     sure = sum(1 for r in group.recipients if r.evidence == "stated")
     return [
@@ -658,27 +672,66 @@ def _parent_group(group: NoticeGroup, numbers: dict[str, int], urls: dict[str, s
         Block(
             "p",
             f"Who receives it: {count(len(group.recipients), 'organisation')} ({sure} stated, "
-            f"{len(group.recipients) - sure} where the graph is unsure).",
+            f"{len(group.recipients) - sure} where the graph is unsure). Each name links to "
+            "why it gets the data, under which law, for how long, where it is kept, and the "
+            "sources.",
         ),
-        Block("ul", items=[_parent_line(r, numbers, urls) for r in group.recipients]),
+        Block("ul", items=[_parent_line(r, orgs) for r in group.recipients]),
     ]
 
 
-def _parent_line(r: Recipient, numbers: dict[str, int], urls: dict[str, str]) -> str:
-    if r.route:
-        route = "Route: " + " -> ".join(["the school", *r.route, r.actor.name])
-    else:
-        route = "Straight from the school"
-    parts = [f"{r.actor.name} ({parent_kind(r.actor)}). {route}"]
-    if r.system:
-        parts[-1] += f", leaving the school by: {r.system}"
-    parts.append(f"Data: {', '.join(r.items)}")
+def _parent_line(r: Recipient, orgs: dict[str, int]) -> str:
+    name = link(r.actor.name, f"#org-{orgs[r.actor.id]}")
+    parts = [f"{name} ({parent_kind(r.actor)})", f"Data: {', '.join(r.items)}"]
     if r.evidence == "disputed":
         parts.append(f"DISPUTED: some official papers say this, others say not ({DISPUTED})")
     elif r.evidence == "implied":
         parts.append("UNSURE: the records only state an NPD tier that would include this data")
     elif r.evidence == "unknown":
         parts.append("UNSURE: a step's sources do not say which data was passed on")
+    if r.storage_status in ("outside", "mixed"):
+        parts.append(_parent_where(r))
+    return ". ".join(parts) + "."
+
+
+def _organisation_blocks(
+    notice: Notice, orgs: dict[str, int], numbers: dict[str, int], urls: dict[str, str]
+) -> list[Block]:
+    """Every organisation once: the facts of the flows into it, each set of facts with the
+    groups of data it holds for."""
+    facts: dict[str, dict[str, list[str]]] = {}
+    names: dict[str, str] = {}
+    for group in notice.groups:
+        for r in group.recipients:
+            names[r.actor.id] = f"{r.actor.name} ({parent_kind(r.actor)})"
+            said = facts.setdefault(r.actor.id, {})
+            said.setdefault(_parent_facts(r, numbers, urls), []).append(group.parent_title)
+    lines, anchors = [], []
+    for actor_id, n in sorted(orgs.items(), key=lambda x: x[1]):
+        said = facts[actor_id]
+        if len(said) == 1:
+            body = next(iter(said))
+        else:
+            body = " ".join(f"For {', '.join(groups)}: {text}" for text, groups in said.items())
+        lines.append(f"{names[actor_id]}. {body}")
+        anchors.append(f"org-{n}")
+    return [
+        Block("h2", "The organisations, one by one", anchor="organisations"),
+        Block(
+            "p",
+            "How the data gets to each organisation, why, under which law, for how long and "
+            "where it is kept, as the sources say; 'not stated' where they do not.",
+        ),
+        Block("ul", items=lines, anchors=anchors),
+    ]
+
+
+def _parent_facts(r: Recipient, numbers: dict[str, int], urls: dict[str, str]) -> str:
+    if r.route:
+        route = "Route: " + " -> ".join(["the school", *r.route, r.actor.name])
+    else:
+        route = "Straight from the school"
+    parts = [route + (f", leaving the school by: {r.system}" if r.system else "")]
     purposes = ", ".join(Labels.purpose(p) for p in r.purposes)
     why = "; ".join(x for x in [(r.purpose_text or "").rstrip(". "), purposes] if x)
     parts.append(f"Why: {why or 'not stated'}")
