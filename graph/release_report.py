@@ -1,5 +1,6 @@
 """The release-chain report for campaigners: NPD releases by year, tier and recipient type,
-who received the most sensitive data, and where data went on after its first recipient.
+who received the most sensitive data, where data went on after its first recipient, the
+figures the sources state and the dated timelines of the arrangements.
 
 Built from `ExploreService.releases` and the flows out of release recipients; charts are
 rendered by `web.documents.release_report` (inline SVG charts with their tables).
@@ -7,6 +8,7 @@ rendered by `web.documents.release_report` (inline SVG charts with their tables)
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from typing import Any
 
@@ -39,6 +41,25 @@ class ReportFigure(BaseModel):
     figure: FigureRef
 
 
+class TimelineEvent(BaseModel):
+    """A dated step of an arrangement, as its sources give it."""
+
+    date: str | None = None
+    kind: str
+    text: str | None = None
+    source_ids: list[str] = []
+    undated_reason: str | None = None
+
+
+class Timeline(BaseModel):
+    """The timeline of one release or onward flow."""
+
+    flow_id: str
+    from_name: str
+    to_name: str
+    events: list[TimelineEvent]
+
+
 class ReleaseReport(BaseModel):
     total: int
     by_year: dict[str, int]
@@ -49,6 +70,7 @@ class ReleaseReport(BaseModel):
     chains: list[dict[str, Any]]
     sources: list[SourceRef]
     figures: list[ReportFigure] = []
+    timelines: list[Timeline] = []
 
 
 def build_release_report(db: Database) -> ReleaseReport:
@@ -99,6 +121,9 @@ def build_release_report(db: Database) -> ReleaseReport:
         for f in r.figures
     ] + [ReportFigure(figure=f) for f in page.figures]
     source_ids |= {f.figure.source for f in figures}
+    ids = [r.id for r in page.releases] + [str(c["id"]) for c in chains if c.get("id")]
+    timelines = timelines_of(db, ids)
+    source_ids |= {s for t in timelines for e in t.events for s in e.source_ids}
     return ReleaseReport(
         total=page.total,
         by_year=page.by_year,
@@ -109,4 +134,34 @@ def build_release_report(db: Database) -> ReleaseReport:
         chains=chains,
         sources=TransparencyService(db).sources(source_ids),
         figures=figures,
+        timelines=timelines,
     )
+
+
+def timelines_of(db: Database, flow_ids: list[str]) -> list[Timeline]:
+    """The timelines the given flows carry, each event with the sources of its claims."""
+    found = []
+    for row in db.read("flow_timelines", ids=sorted(set(flow_ids))):
+        claims = {
+            str(c.get("id") or c["source"]): c["source"] for c in json.loads(row["claims"] or "[]")
+        }
+        events = [
+            TimelineEvent(
+                date=e.get("date"),
+                kind=e["kind"],
+                text=e.get("text"),
+                source_ids=sorted({claims[c] for c in e.get("claims") or [] if c in claims}),
+                undated_reason=e.get("undated_reason"),
+            )
+            for e in json.loads(row["timeline"])
+        ]
+        events.sort(key=lambda e: (e.date is None, e.date or ""))
+        found.append(
+            Timeline(
+                flow_id=row["id"],
+                from_name=row["from_name"] or row["from_id"],
+                to_name=row["to_name"] or row["to_id"],
+                events=events,
+            )
+        )
+    return found

@@ -30,7 +30,7 @@ from graph.in_force import in_force, to_day
 from graph.items import ItemIndex
 from graph.journey_query import JourneyQuery
 from graph.journeys import JourneyService
-from graph.results import ActorRef, Reached, SourceRef
+from graph.results import ActorRef, Reached, SourceRef, iso_utc
 from graph.traversal import EVIDENCE
 
 NOT_STATED = "not stated in the map"
@@ -141,6 +141,12 @@ class RopaController(BaseModel):
     contact: str = NOT_STATED_PROFILE
     ico_registration: str = NOT_STATED_PROFILE
     dpo: str = NOT_STATED_PROFILE
+    dpo_contact: str = NOT_STATED_PROFILE
+    profile_source: str = Field(
+        default="not stated: the school states these in its workspace (Profile) or through "
+        "PUT /schools/URN/profile",
+        description="where the contact, ICO number and DPO lines come from",
+    )
 
 
 class RopaRecord(BaseModel):
@@ -277,10 +283,26 @@ class TransparencyService:
         found = self.db.read("get_school_controller", urn=urn)
         node = found[0] if found else {"name": None, "urn": urn}
         labels = [("town", "Town"), ("postcode", "Postcode"), ("la_name", "Local authority")]
+        stated = {
+            key: str(node[field])
+            for key, field in (
+                ("contact", "contact"),
+                ("ico_registration", "ico_registration"),
+                ("dpo", "dpo_name"),
+                ("dpo_contact", "dpo_contact"),
+            )
+            if node.get(field)
+        }
+        if node.get("profile_audit_id"):
+            day = iso_utc(node.get("profile_updated_at"))[:10]
+            stated["profile_source"] = (
+                f"stated by the school in edflows on {day} (audit entry {node['profile_audit_id']})"
+            )
         return RopaController(
             name=node["name"] or f"School {urn}",
             urn=str(node["urn"] or urn),
             address=[(label, str(node[key])) for key, label in labels if node.get(key)],
+            **stated,
         )
 
     def _ropa_row(

@@ -26,6 +26,7 @@ from graph.editing import (
 from graph.errors import InvalidInput
 from graph.identifiers import URN_PATTERN
 from graph.model import SourceRecord
+from graph.profile import Profile, ProfileIn, set_profile
 from loaders.school_map import MapRow
 
 router = APIRouter(tags=["edit"], dependencies=[Depends(refuse_pupil_data)])
@@ -124,6 +125,18 @@ def put_map_sharing(db: DbDep, token: TokenDep, urn: Urn, body: SharingIn) -> Sh
     """The schools of the trust (or local authority) then find this map among the starting
     points of their workspace (`/schools/{urn}/edit`). Leave a field out to keep it."""
     return set_map_sharing(db, token, urn, body)
+
+
+@router.put(
+    "/schools/{urn}/profile",
+    response_model=Profile,
+    responses=WRITE_ERRORS,
+    summary="State a school's contact, ICO registration number and DPO (its school or trust token)",
+)
+def put_profile(db: DbDep, token: TokenDep, urn: Urn, body: ProfileIn) -> Profile:
+    """Replaces the whole profile (a field left out is no longer stated); the record of
+    processing then gives these lines, citing this change's audit entry and day."""
+    return set_profile(db, token, urn, body)
 
 
 @router.post(

@@ -30,6 +30,7 @@ from graph.identifiers import EXAMPLE_URN, is_urn
 from graph.journey_query import DEFAULT_HOPS, MAX_HOPS_CAP, JourneyQuery
 from graph.model import first_day
 from graph.release_report import build_release_report
+from web.documents.release_report import bar_chart, timeline_chart, timeline_rows
 from web.journey import JourneyView, build_journey, build_upstream
 from web.releases import DEFAULT_ITEM, build_releases, narrow, release_links, release_words
 from web.render import query, render, static_file
@@ -279,7 +280,22 @@ def school_map(
 def release_report(db: DbDep, explore: ExploreDep) -> HTMLResponse:
     """The release-chain report (who received the most sensitive data, and onward chains)."""
     report = build_release_report(db)
-    html = render("release_report.html", r=report, labels=explore.names.labels())
+    charts = {
+        title: bar_chart(title, counts)
+        for title, counts in (
+            ("Releases by year", report.by_year),
+            ("Releases by tier", report.by_tier),
+            ("Releases by recipient type", report.by_recipient_type),
+            ("Releases by outcome", report.by_outcome),
+        )
+    }
+    html = render(
+        "release_report.html",
+        r=report,
+        labels=explore.names.labels(),
+        charts=charts,
+        timelines=[(t, timeline_chart(t), timeline_rows(t)) for t in report.timelines],
+    )
     return HTMLResponse(html)
 
 

@@ -9,9 +9,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 
-from api.deps import TransparencyDep
+from api.deps import DbDep, TransparencyDep
 from api.problems import Problem
 from graph.identifiers import URN_PATTERN
+from graph.profile import Profile, get_profile
 from web.documents.notice import notice_blocks, to_html, to_markdown
 from web.documents.ropa import to_csv, to_xlsx
 
@@ -106,3 +107,15 @@ def ropa_xlsx(service: TransparencyDep, urn: Urn, as_of: RopaDay = None) -> Resp
         media_type=XLSX,
         headers={"Content-Disposition": f'attachment; filename="ropa-{urn}.xlsx"'},
     )
+
+
+@router.get(
+    "/schools/{urn}/profile",
+    response_model=Profile,
+    responses=ERRORS,
+    summary="What a school states for its record of processing: contact, ICO number, DPO",
+)
+def school_profile(db: DbDep, urn: Urn) -> Profile:
+    """The school's own statement (null fields were never stated), with the audit entry and
+    the moment of its last change. The school changes it with `PUT /schools/{urn}/profile`."""
+    return get_profile(db, urn)

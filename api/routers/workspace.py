@@ -18,6 +18,7 @@ import yaml
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
+from pydantic import ValidationError
 
 from api import sessions
 from api.deps import DbDep
@@ -30,6 +31,7 @@ from graph.dpo import check_map
 from graph.errors import EdflowsError
 from graph.known_actors import GraphActors
 from graph.loadplan import LoadError
+from graph.profile import LABELS, PROFILE_FIELDS, Profile, ProfileIn, get_profile, set_profile
 from graph.proposals import proposals
 from graph.workspace import catalogue_products, map_versions, school_name, shared_maps
 from loaders.catalogue import curated_catalogue
@@ -229,6 +231,30 @@ async def upload(request: Request, db: DbDep, urn: UrnPath) -> Response:
 # -- after saving -------------------------------------------------------------------------------
 
 
+@router.get("/schools/{urn}/edit/profile", response_class=HTMLResponse)
+def profile_page(request: Request, db: DbDep, urn: UrnPath) -> HTMLResponse:
+    """The school's profile for its record of processing: contact, ICO number, DPO."""
+    signed = editor_session(request, db, urn)
+    stored = get_profile(db, urn)
+    form = {k: getattr(stored, k) or "" for k in PROFILE_FIELDS}
+    return _profile_page(db, signed, urn, form, stored)
+
+
+@router.post("/schools/{urn}/edit/profile", response_class=HTMLResponse)
+async def save_profile(request: Request, db: DbDep, urn: UrnPath) -> Response:
+    form = await read_form(request)
+    signed = editor_session(request, db, urn, form)
+    fields = {k: form.one(k).strip() for k in PROFILE_FIELDS}
+    try:
+        body = ProfileIn.model_validate({k: v or None for k, v in fields.items()})
+    except ValidationError as exc:
+        errors = {str(e["loc"][0]): f"{LABELS[str(e['loc'][0])]}: {e['msg']}" for e in exc.errors()}
+        return _profile_page(db, signed, urn, fields, get_profile(db, urn), errors, 422)
+    saved = await run_in_threadpool(set_profile, db, signed.token, urn, body)
+    signed.session.flash = f"Saved the profile (audit entry {saved.audit_id})."
+    return RedirectResponse(f"/schools/{urn}/edit/profile", 303)
+
+
 @router.get("/schools/{urn}/history", response_class=HTMLResponse)
 def history(
     request: Request,
@@ -318,6 +344,31 @@ def _said(exc: EdflowsError) -> str:
     if isinstance(exc, LoadError) and message.startswith(exc.path):
         message = message[len(exc.path) :].lstrip(", ")
     return message
+
+
+def _profile_page(
+    db: Database,
+    signed: SignedIn,
+    urn: str,
+    form: dict[str, str],
+    stored: Profile,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    flash, signed.session.flash = signed.session.flash, None
+    html = render(
+        "workspace_profile.html",
+        urn=urn,
+        school=school_name(db, urn) or f"URN {urn}",
+        token=signed.token,
+        csrf=signed.session.csrf,
+        form=form,
+        labels=LABELS,
+        stored=stored,
+        errors=errors or {},
+        message=flash,
+    )
+    return HTMLResponse(html, status)
 
 
 def _editor_page(

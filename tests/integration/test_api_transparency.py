@@ -202,3 +202,45 @@ def test_cli_notice_pdf_and_release_report(
     )
     for chain in onward:
         assert f"{chain['a']} -> {chain['b']}" in md
+
+
+def test_release_report_charts_have_tables_and_timelines_come_from_the_flows(
+    bundled: Database, neo4j_settings: Settings
+) -> None:
+    from api.app import create_app
+    from graph.flow_record import flow_view
+    from graph.release_report import build_release_report
+    from web.documents.release_report import report_html, report_markdown
+
+    report = build_release_report(bundled)
+    # the Home Office arrangement's timeline, as its own record gives it, with its sources
+    home_office = flow_view(bundled, "flow:npd-to-home-office")
+    shown = next(t for t in report.timelines if t.flow_id == "flow:npd-to-home-office")
+    claims = {c.id: c.source.id for c in home_office.claims}
+    expected = {
+        (e.date, e.kind): {claims[c] for c in e.claims if c in claims} for e in home_office.timeline
+    }
+    assert {(e.date, e.kind): set(e.source_ids) for e in shown.events} == expected
+    assert [e.date for e in shown.events] == sorted(e.date or "" for e in shown.events)
+    assert all(e.source_ids for e in shown.events)
+    every_source = {s.id for s in report.sources}
+    assert {s for t in report.timelines for e in t.events for s in e.source_ids} <= every_source
+
+    page = report_html(report)
+    for title, counts in (
+        ("Releases by year", report.by_year),
+        ("Releases by tier", report.by_tier),
+    ):
+        table = page.split(f"<caption>{title}: the numbers</caption>")[1].split("</table>")[0]
+        assert all(f"<td>{html.escape(k)}</td><td>{v}</td>" in table for k, v in counts.items())
+    assert page.count("<svg") == 4 + len(report.timelines)
+    assert "2015-07 extracts sent" in page and "2015-12-18 agreement signed" in page
+    md = report_markdown(report)
+    assert "| 2016-10-07 | agreement amended |" in md
+
+    with TestClient(create_app(neo4j_settings)) as client:
+        served = client.get("/releases/report")
+    assert served.status_code == 200
+    assert served.text.count("<svg") == 4 + len(report.timelines)
+    assert "the numbers of the chart" in served.text and 'id="timelines-h"' in served.text
+    assert 'href="/record/flow%3Anpd-to-home-office"' in served.text

@@ -1,25 +1,31 @@
 """The README's examples are tests: every `edflows ...` line of README.md's ```sh blocks runs
-here, as written (read from the README at test time, so it cannot drift), through the CLI
-entry point in a subprocess, against the session's Neo4j (NEO4J_URI), writing into tmp_path.
+here, as written (read from the README at test time, so it cannot drift), through the CLI's
+entry point (`api.cli.main.main`, in this process: a subprocess per line cost the suite half a
+minute of start-ups; tests/unit/test_cli.py and others run the real `edflows` program), against
+the session's Neo4j (NEO4J_URI in the environment), writing into tmp_path.
 
 Lines that cannot run in a test are listed in NOT_RUN with the reason; every other line must
 run and exit 0. Two adjustments, both stated: a token id in the README (`tok_...`) is a
 placeholder, replaced by the id of a token an earlier README line created; and `edflows import`
-("into an empty database") runs on an emptied database, from a whole-graph JSON export."""
+("into an empty database") runs on an emptied database, from a JSON export of the example
+school's neighbourhood (`--root example --depth 2`, as the README's line before it): a
+whole-graph export of the bundled data is 29,000 nodes and took the suite a minute to write and
+read back; the whole-graph round trip is tests/integration/test_export_import.py's."""
 
 from __future__ import annotations
 
 import json
 import os
 import shlex
-import subprocess
-import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from api.cli.main import main
 from graph.db import Database
-from graph.settings import Settings
+from graph.settings import Settings, get_settings
+from tests.support.cli import cli_env
 
 pytestmark = [pytest.mark.integration, pytest.mark.writes_bundled]
 
@@ -71,16 +77,31 @@ def why_not(line: str) -> str | None:
     return None
 
 
-def run_cli(words: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    code = "import sys; from api.cli.main import main; sys.exit(main())"
-    return subprocess.run(
-        [sys.executable, "-c", code, *words],
-        env=env,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+@dataclass
+class Ran:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+class Cli:
+    """`edflows WORDS` in this process, as the installed program runs it, with the
+    environment and working directory of a user's shell (set by the test, restored after)."""
+
+    def __init__(self, capsys: pytest.CaptureFixture[str]) -> None:
+        self.capsys = capsys
+
+    def __call__(self, words: list[str]) -> Ran:
+        self.capsys.readouterr()
+        get_settings.cache_clear()  # the settings are read once per process: read them anew
+        try:
+            code = main(words)
+        except SystemExit as exc:  # argparse's own exits
+            code = exc.code if isinstance(exc.code, int) else 1
+        finally:
+            get_settings.cache_clear()
+        out = self.capsys.readouterr()
+        return Ran(code, out.out, out.err)
 
 
 def test_readme_lines_are_found() -> None:
@@ -93,20 +114,24 @@ def test_readme_lines_are_found() -> None:
 
 
 def test_every_readme_edflows_command_runs(
-    bundled: Database, neo4j_settings: Settings, tmp_path: Path
+    bundled: Database,
+    neo4j_settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    env = dict(
-        os.environ,
-        NEO4J_URI=neo4j_settings.neo4j_uri or "",
-        NEO4J_USER=neo4j_settings.neo4j_user,
-        NEO4J_PASSWORD=neo4j_settings.neo4j_password,
-        PYTHONPATH=str(REPO),
-    )
+    for name in [n for n in os.environ if n.startswith("NEO4J_")]:
+        monkeypatch.delenv(name)
+    for name, value in cli_env(neo4j_settings).items():
+        if name.startswith("NEO4J_"):
+            monkeypatch.setenv(name, value)
+    monkeypatch.chdir(tmp_path)
+    run = Cli(capsys)
     commands = [shlex.split(line) for line in readme_lines() if line.startswith("edflows ")]
     assert commands, "the README shows no edflows command"
     imports = [c for c in commands if c[1] == "import"]
     created: list[str] = []
-    before = run_cli(["token", "list", "--json"], env, tmp_path)
+    before = run(["token", "list", "--json"])
     assert before.returncode == 0, before.stderr
     seen: set[str] = {t["id"] for t in json.loads(before.stdout)}
     for words in [c for c in commands if c[1] != "import"]:
@@ -114,10 +139,10 @@ def test_every_readme_edflows_command_runs(
         if words[:2] == ["token", "revoke"]:
             assert created, "the README revokes a token before creating one"
             words = [w if not w.startswith("tok_") else created[0] for w in words]
-        result = run_cli(words, env, tmp_path)
+        result = run(words)
         assert result.returncode == 0, f"edflows {shlex.join(words)}: {result.stderr}"
         if words[:2] == ["token", "create"]:
-            listed = run_cli(["token", "list", "--json"], env, tmp_path)
+            listed = run(["token", "list", "--json"])
             assert listed.returncode == 0, listed.stderr
             ids = {t["id"] for t in json.loads(listed.stdout)} - seen
             assert len(ids) == 1, ids
@@ -127,15 +152,17 @@ def test_every_readme_edflows_command_runs(
             if flag in words:
                 out = tmp_path / words[words.index(flag) + 1]
                 assert out.is_file() and out.stat().st_size > 0, out
-    # `edflows import FILE` ("into an empty database"): FILE from a whole-graph JSON export
+    # `edflows import FILE` ("into an empty database"): FILE an export of a subgraph
     for words in imports:
         target = words[-1]
-        exported = run_cli(["export", "--format", "json", "-o", target], env, tmp_path)
+        exported = run(["export", "--format", "json", "--root", "example", "-o", target])
         assert exported.returncode == 0, exported.stderr
         bundled.wipe()
         bundled.apply_schema()
-        result = run_cli(words[1:], env, tmp_path)
+        result = run(words[1:])
         assert result.returncode == 0, f"{shlex.join(words)}: {result.stderr}"
-        stats = run_cli(["stats", "--json"], env, tmp_path)
+        stats = run(["stats", "--json"])
         assert stats.returncode == 0, stats.stderr
-        assert json.loads(stats.stdout), "the import left an empty graph"
+        counted = json.loads(stats.stdout)
+        written = json.loads((tmp_path / target).read_text())
+        assert counted and written["nodes"], "the import left an empty graph"

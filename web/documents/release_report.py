@@ -1,12 +1,15 @@
 """The release-chain report as HTML (inline SVG charts, no plotting library, no outside
-assets) or Markdown, from the `ReleaseReport` that `graph.release_report` builds."""
+assets) or Markdown, from the `ReleaseReport` that `graph.release_report` builds. Every chart
+comes with its numbers as a table (the chart for the eye, the table for screen readers, copying
+and checking): releases by year, tier, recipient type and outcome, and each arrangement's dated
+timeline with the sources of each step."""
 
 from __future__ import annotations
 
 import html
 from typing import Any
 
-from graph.release_report import ReleaseReport, ReportFigure
+from graph.release_report import ReleaseReport, ReportFigure, Timeline
 from graph.results import SourceRef
 from web.documents.words import count
 
@@ -35,6 +38,75 @@ def bar_chart(title: str, counts: dict[str, int], width: int = 560) -> str:
     return "".join(parts)
 
 
+def year_of(date: str) -> float:
+    """A partial date (YYYY, YYYY-MM or YYYY-MM-DD) as a fractional year, for placing it."""
+    parts = [int(p) for p in date.split("-")[:3]]
+    year, month, day = [*parts, 1, 1][:3]
+    return year + (month - 1) / 12 + (day - 1) / 365
+
+
+def timeline_chart(timeline: Timeline, width: int = 560) -> str:
+    """One arrangement's dated steps on a time axis, one row each (inline SVG, with a title;
+    `timeline_table` gives the same steps as a table). Undated steps are only in the table."""
+    dated = [e for e in timeline.events if e.date]
+    title = f"{timeline.from_name} to {timeline.to_name}: timeline"
+    row_h, top, left, right = 22, 40, 10, 250
+    height = top + max(len(dated), 1) * row_h + 10
+    first = min((year_of(str(e.date)) for e in dated), default=0.0)
+    last = max((year_of(str(e.date)) for e in dated), default=first + 1)
+    start, end = int(first), int(last) + 1
+    span = (width - left - right) / max(end - start, 1)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" '
+        f'height="{height}" viewBox="0 0 {width} {height}" font-family="sans-serif" '
+        f'font-size="12"><title>{html.escape(title)}</title>',
+        f'<text x="0" y="14" font-weight="bold">{html.escape(title)}</text>',
+    ]
+    for year in range(start, end + 1):
+        x = round(left + (year - start) * span)
+        parts.append(
+            f'<line x1="{x}" y1="24" x2="{x}" y2="{height - 6}" stroke="#ddd"/>'
+            f'<text x="{x}" y="34" text-anchor="middle" fill="#555">{year}</text>'
+        )
+    for n, e in enumerate(dated):
+        x = round(left + (year_of(str(e.date)) - start) * span)
+        y = top + n * row_h + 10
+        label = f"{e.date} {e.kind.replace('_', ' ')}"
+        parts.append(
+            f'<circle cx="{x}" cy="{y}" r="5" fill="#3b6ea5"/>'
+            f'<text x="{x + 9}" y="{y + 4}">{html.escape(label)}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def timeline_rows(timeline: Timeline) -> list[list[str]]:
+    """The timeline's steps as (date, step, what, sources) rows."""
+    return [
+        [
+            e.date or f"undated ({e.undated_reason or 'no source dates it'})",
+            e.kind.replace("_", " "),
+            e.text or "",
+            ", ".join(e.source_ids) or "no source",
+        ]
+        for e in timeline.events
+    ]
+
+
+def count_table(title: str, counts: dict[str, int]) -> str:
+    """A chart's numbers as an HTML table."""
+    e = html.escape
+    rows = "".join(f"<tr><td>{e(k)}</td><td>{v}</td></tr>" for k, v in counts.items())
+    return (
+        f'<table><caption>{e(title)}: the numbers</caption><thead><tr><th scope="col">'
+        f'{e(title.removeprefix("Releases by "))}</th><th scope="col">releases</th></tr>'
+        f"</thead><tbody>{rows}</tbody></table>"
+    )
+
+
+TIMELINES_TITLE = "Timelines the sources give"
+
+
 def report_markdown(report: ReleaseReport) -> str:
     lines = ["# NPD releases: who received pupil data, and where it went next", ""]
     lines += [f"{count(report.total, 'release and share')} in the graph.", ""]
@@ -59,6 +131,13 @@ def report_markdown(report: ReleaseReport) -> str:
     lines += ["", FIGURES_TITLE, ""]
     lines += ["| release | what | value | period | source |", "|---|---|---|---|---|"]
     lines += [f"| {' | '.join(_md(x) for x in _figure_cells(f))} |" for f in report.figures]
+    lines += ["", f"## {TIMELINES_TITLE}", ""]
+    for t in report.timelines:
+        lines += [f"### {_md(t.from_name)} to {_md(t.to_name)} ({t.flow_id})", ""]
+        lines += ["| date | step | what | sources |", "|---|---|---|---|"]
+        lines += [f"| {' | '.join(_md(x) for x in row)} |" for row in timeline_rows(t)] + [""]
+    if not report.timelines:
+        lines.append("No release in the graph carries a dated timeline.")
     lines += ["", "## Chains beyond the first recipient", ""]
     for c in report.chains:
         lines.append(f"- {_md(_chain(c))}")
@@ -76,7 +155,10 @@ def report_html(report: ReleaseReport) -> str:
         f"<p>{count(report.total, 'release and share')} in the graph.</p>",
     ]
     for title, counts in _tables(report):
-        body.append(f"<h2>{e(title)}</h2><figure>{bar_chart(title, counts)}</figure>")
+        body.append(
+            f"<h2>{e(title)}</h2><figure>{bar_chart(title, counts)}</figure>"
+            + count_table(title, counts)
+        )
     body.append(
         "<h2>Recipients of the most sensitive data (tier 1 or 2, or special category; releases "
         "refused, only requested or withdrawn left out)</h2>"
@@ -101,6 +183,18 @@ def report_html(report: ReleaseReport) -> str:
         f"<h2>{e(FIGURES_TITLE.removeprefix('## '))}</h2><table><tr><th>release</th>"
         f"<th>what</th><th>value</th><th>period</th><th>source</th></tr>{cells}</table>"
     )
+    body.append(f"<h2>{e(TIMELINES_TITLE)}</h2>")
+    for t in report.timelines:
+        steps = "".join(
+            "<tr>" + "".join(f"<td>{e(x)}</td>" for x in row) + "</tr>" for row in timeline_rows(t)
+        )
+        body.append(
+            f"<h3>{e(t.from_name)} to {e(t.to_name)} <small>({e(t.flow_id)})</small></h3>"
+            f"<figure>{timeline_chart(t)}</figure><table><thead><tr><th>date</th><th>step</th>"
+            f"<th>what</th><th>sources</th></tr></thead><tbody>{steps}</tbody></table>"
+        )
+    if not report.timelines:
+        body.append("<p>No release in the graph carries a dated timeline.</p>")
     body.append("<h2>Chains beyond the first recipient</h2>")
     chains = "".join(f"<li>{e(_chain(c))}</li>" for c in report.chains)
     body.append(f"<ul>{chains}</ul>" if chains else "<p>The graph holds no such flows.</p>")

@@ -89,6 +89,8 @@ def controller_table(record: RopaRecord) -> list[list[str]]:
         ["Contact", c.contact],
         ["ICO registration number", c.ico_registration],
         ["Data protection officer", c.dpo],
+        ["DPO contact", c.dpo_contact],
+        ["Source of these four lines", c.profile_source],
     ]
     return lines
 
