@@ -132,7 +132,7 @@ def export_cmd(args: argparse.Namespace) -> int:
         data = export_graph(db, args.root, args.depth, layers)
     if args.slim:
         data = slim_export(data)
-    counts = data["counts"]
+    admin = None
     if args.format == "json":
         write_json(data, path)
     elif args.format == "graphml":
@@ -141,21 +141,17 @@ def export_cmd(args: argparse.Namespace) -> int:
         write_csv(data, path)
     else:
         admin = write_neo4j_admin(data, path)
-        print(
-            f"Wrote {counts['nodes']} nodes and {counts['relationships']} relationships to {path}"
-        )
-        print(f"Import them (Neo4j stopped): sh {admin.script}, which runs")
-        print(
-            f"  {admin.script.read_text(encoding='utf-8').splitlines()[-1].removeprefix('exec ')}"
-        )
+    counts = data["counts"]
+    print(f"Wrote {counts['nodes']} nodes and {counts['relationships']} relationships to {path}")
+    if admin is not None:
+        print(f"Import them with Neo4j stopped: sh {admin.script}, which runs")
+        print(f"  {import_command(admin)}")
         if admin.lost_lists:
             print(
                 f"edflows: warning: {admin.lost_lists} empty list values are not in the files "
                 "(the import tool reads an empty array as no property)",
                 file=sys.stderr,
             )
-        return 0
-    print(f"Wrote {counts['nodes']} nodes and {counts['relationships']} relationships to {path}")
     return 0
 
 
