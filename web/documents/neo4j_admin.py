@@ -194,12 +194,30 @@ def _split_by_type(
     mixed = sorted(name for name, kind in types.items() if not kind)
     if not mixed:
         return [(types, items)]
-    parts: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+    # each item goes into the first part whose types it agrees with (a missing value agrees)
+    parts: list[tuple[dict[str, str], list[dict[str, Any]]]] = []
     for item in items:
         props = item["properties"]
-        key = tuple(value_type(props[n]) if props.get(n) is not None else "" for n in mixed)
-        parts[key].append(item)
-    return [part for _, group in sorted(parts.items()) for part in _split_by_type(group)]
+        found = {n: value_type(props[n]) for n in mixed if props.get(n) is not None}
+        for part_types, members in parts:
+            if all(_agree(part_types.get(n, kind), kind) for n, kind in found.items()):
+                for n, kind in found.items():
+                    if kind != "[]" or n not in part_types:  # "[]" never hides an array type
+                        part_types[n] = kind
+                members.append(item)
+                break
+        else:
+            parts.append((dict(found), [item]))
+    return [part for _, members in parts for part in _split_by_type(members)]
+
+
+def _agree(one: str, other: str) -> bool:
+    """Two types one column can hold: equal, or an empty list ("[]") beside an array type."""
+    return (
+        one == other
+        or (one == "[]" and other.endswith("[]"))
+        or (other == "[]" and one.endswith("[]"))
+    )
 
 
 def _write_csv(
