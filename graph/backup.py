@@ -34,7 +34,7 @@ from neo4j import ManagedTransaction, Record
 
 from graph.db import Database
 from graph.errors import EdflowsError
-from graph.export import decode, encode
+from graph.export import PRIVATE_LABELS, decode, encode
 from graph.identifiers import KEY_LABELS, check_labels, check_rel_type
 from graph.queries import query
 
@@ -244,16 +244,25 @@ class Fingerprint:
         return f"{self.total:064x}"
 
 
-def graph_fingerprint(db: Database) -> str:
+def graph_fingerprint(db: Database, knowledge_only: bool = False) -> str:
     """The fingerprint of everything in the database, as a backup would record it: equal for
-    two databases with the same nodes, relationships and properties (internal ids aside)."""
+    two databases with the same nodes, relationships and properties (internal ids aside).
+    `knowledge_only` leaves out what an export leaves out (the audit trail and the tokens):
+    the fingerprint of what `edflows export` writes, to compare with a graph rebuilt from it."""
     fingerprint = Fingerprint()
+
+    def private(labels: list[str]) -> bool:
+        return knowledge_only and bool(PRIVATE_LABELS & set(labels))
 
     def node(record: Record) -> None:
         labels = sorted(record["labels"])
+        if private(labels):
+            return
         fingerprint.add(["node", {"labels": labels, "properties": encode(record["props"])}])
 
     def rel(record: Record) -> None:
+        if private(record["start_labels"]) or private(record["end_labels"]):
+            return
         entry = {
             "type": record["type"],
             "start": [_key_label(record["start_labels"]), record["start"]],

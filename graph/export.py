@@ -1,4 +1,5 @@
-"""Exports of the whole graph or a subgraph (JSON, GraphML, CSV) and the restore of a JSON export.
+"""Exports of the whole graph or a subgraph (JSON, GraphML, CSV, neo4j-admin; full or slim) and
+the restore of a full JSON export.
 
 A JSON export holds every node with its labels and properties and every relationship with the
 key label and id of its ends: enough to rebuild the graph exactly. Values keep their types:
@@ -6,7 +7,8 @@ strings, numbers, booleans and lists are JSON as they are; Neo4j temporal values
 `{"$type": "date", "value": "2013-02-01"}` (date, datetime, localdatetime, time, localtime,
 duration) and read back as the same type. Sources are nodes, so they come with the graph; a
 subgraph brings the sources and data items it refers to. The files (JSON, GraphML, CSV) are
-written by `web.documents.exports`.
+written by `web.documents.exports`, those for Neo4j's import tool by
+`web.documents.neo4j_admin`.
 """
 
 from __future__ import annotations
@@ -70,6 +72,60 @@ def export_graph(
     }
 
 
+# What a slim export (`edflows export --slim`) keeps of each node and relationship, besides its
+# labels or type and its ends: ids, names, kinds, items, dates and source ids.
+SLIM_NODE_FIELDS = (
+    "id",
+    "name",
+    "title",  # a source's name
+    "kind",
+    "typical_items",  # a product's items
+    "opened",
+    "closed",
+    "date_of_operation",
+    "date_of_termination",
+    "date",  # a source's date
+    "source_ids",
+)
+SLIM_RELATIONSHIP_FIELDS = (
+    "id",
+    "kind",
+    "items",
+    "valid_from",
+    "valid_to",
+    "valid_from_day",
+    "valid_to_day",
+    "date",
+    "source_ids",
+)
+
+
+def slim_export(data: dict[str, Any]) -> dict[str, Any]:
+    """`data` (an `export_graph` dict) with only the SLIM_*_FIELDS of each node and
+    relationship: the same nodes and relationships, far smaller. Marked `"slim": true`, and
+    never restored by `import_graph` (it has lost the rest)."""
+
+    def keep(props: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
+        return {name: props[name] for name in fields if name in props}
+
+    return {
+        **data,
+        "slim": True,
+        "fields": {
+            "nodes": list(SLIM_NODE_FIELDS),
+            "relationships": list(SLIM_RELATIONSHIP_FIELDS),
+        },
+        "nodes": [
+            {**node, "properties": keep(node["properties"], SLIM_NODE_FIELDS)}
+            for node in data["nodes"]
+        ],
+        "relationships": [
+            {**rel, "properties": keep(rel["properties"], SLIM_RELATIONSHIP_FIELDS)}
+            for rel in data["relationships"]
+        ],
+    }
+
+
 def import_graph(
     db: Database, data: dict[str, Any], replace: bool = False, keep_trail: bool = True
 ) -> dict[str, int]:
@@ -78,6 +134,11 @@ def import_graph(
     Returns the counts restored, and with `replace` the audit entries and tokens kept."""
     if data.get("format") != FORMAT or data.get("version") != VERSION:
         raise EdflowsError(f"not an edflows graph export (format {FORMAT}, version {VERSION})")
+    if data.get("slim"):
+        raise EdflowsError(
+            "a slim export cannot be restored: it holds only ids, names, kinds, items, dates "
+            "and source ids; restore a full export (`edflows export --format json`)"
+        )
     for node in data["nodes"]:
         labels = set(node.get("labels") or [])
         if labels & PRIVATE_LABELS or not labels & set(KEY_LABELS):

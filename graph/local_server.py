@@ -29,6 +29,7 @@ from graph.settings import Settings
 
 NEO4J_VERSION = "5.26.30"
 _LAUNCHER = "Neo4jServer.java"
+ADMIN_TOOL = "org.neo4j.cli.AdminTool"  # neo4j-admin's main class (neo4j-command-line jar)
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,23 @@ class LocalNeo4j:
     @property
     def uri(self) -> str:
         return f"bolt://127.0.0.1:{self.port}"
+
+    @property
+    def classpath(self) -> str:
+        """Neo4j's jars, as `java -cp` takes them: the server and its admin tool both run so."""
+        return str(self.lib_dir / "*")
+
+    def admin_command(self, args: list[str]) -> list[str]:
+        """The command line of Neo4j's own `neo4j-admin` (`org.neo4j.cli.AdminTool`, in the same
+        jars) with `args`: run it with NEO4J_HOME (and NEO4J_CONF) set to this server's home,
+        while the server is stopped (`admin_env`)."""
+        return ["java", "-Xmx512m", "-cp", self.classpath, ADMIN_TOOL, *args]
+
+    def admin_env(self) -> dict[str, str]:
+        """The environment for `admin_command`: this home as Neo4j's home and its conf folder."""
+        conf = self.home / "conf"
+        conf.mkdir(parents=True, exist_ok=True)
+        return {**os.environ, "NEO4J_HOME": str(self.home), "NEO4J_CONF": str(conf)}
 
     @property
     def pid_file(self) -> Path:
@@ -215,7 +233,7 @@ class LocalNeo4j:
             "-XX:+ExitOnOutOfMemoryError",
             "-Dfile.encoding=UTF-8",
             "-cp",
-            str(self.lib_dir / "*"),
+            self.classpath,
             str(launcher),
             str(self.home),
             str(conf),

@@ -13,11 +13,12 @@ from typing import Any
 from graph.cache import GraphCache
 from graph.db import Database
 from graph.errors import EdflowsError, InvalidInput
-from graph.export import export_graph, import_graph, national_layers
+from graph.export import export_graph, import_graph, national_layers, slim_export
 from graph.release_report import build_release_report
 from graph.settings import get_settings
 from graph.transparency import TransparencyService, check_as_of
-from web.documents.exports import FORMATS, write_csv, write_graphml, write_json
+from web.documents.exports import FOLDER_FORMATS, FORMATS, write_csv, write_graphml, write_json
+from web.documents.neo4j_admin import import_command, write_neo4j_admin
 from web.documents.notice import notice_blocks, to_html, to_markdown, to_pdf
 from web.documents.release_report import report_html, report_markdown
 from web.documents.ropa import to_csv, to_xlsx
@@ -74,7 +75,15 @@ def register(subparsers: Any) -> None:
     )
     export.add_argument("--layer", help="with --national: also this school's layer, school:<urn>")
     export.add_argument(
-        "-o", "--output", required=True, help="file to write (csv: a folder for two files)"
+        "--slim",
+        action="store_true",
+        help="only ids, names, kinds, items, dates and source ids (any format; not restorable)",
+    )
+    export.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        help="file to write (csv, neo4j-admin: a folder, with the files and import.sh)",
     )
     export.set_defaults(handler=export_cmd)
 
@@ -134,28 +143,55 @@ def report_cmd(args: argparse.Namespace) -> int:
 
 
 def export_cmd(args: argparse.Namespace) -> int:
-    if args.format not in FORMATS:
-        print(
-            f"edflows: error: unknown export format {args.format!r}; "
-            f"known formats: {', '.join(FORMATS)}",
-            file=sys.stderr,
-        )
+    path = Path(args.output)
+    refusal = _export_refusal(args.format, path)
+    if refusal:
+        print(f"edflows: error: {refusal}", file=sys.stderr)
         return 2
     with Database(get_settings()) as db:
         layers = national_layers(args.layer) if args.national else None
         if args.layer and not args.national:
             raise EdflowsError("--layer adds a school's layer to a --national export")
         data = export_graph(db, args.root, args.depth, layers)
-    path = Path(args.output)
+    if args.slim:
+        data = slim_export(data)
+    admin = None
     if args.format == "json":
         write_json(data, path)
     elif args.format == "graphml":
         write_graphml(data, path)
-    else:
+    elif args.format == "csv":
         write_csv(data, path)
+    else:
+        admin = write_neo4j_admin(data, path)
     counts = data["counts"]
     print(f"Wrote {counts['nodes']} nodes and {counts['relationships']} relationships to {path}")
+    if admin is not None:
+        print(f"Import them with Neo4j stopped: sh {admin.script}, which runs")
+        print(f"  {import_command(admin)}")
+        if admin.lost_lists:
+            print(
+                f"edflows: warning: {admin.lost_lists} empty list values are not in the files "
+                "(the import tool reads an empty array as no property)",
+                file=sys.stderr,
+            )
     return 0
+
+
+def _export_refusal(export_format: str, path: Path) -> str | None:
+    """Why `edflows export` cannot write `export_format` to `path` (checked before the graph
+    is read), or None."""
+    if export_format not in FORMATS:
+        return f"unknown export format {export_format!r}; known formats: {', '.join(FORMATS)}"
+    if export_format in FOLDER_FORMATS:
+        if path.exists() and not path.is_dir():
+            return f"{path} is a file; --format {export_format} writes a folder: name a folder"
+        return None
+    if path.is_dir():
+        return f"{path} is a folder; --format {export_format} writes a file: name a file"
+    if not path.parent.is_dir():
+        return f"{path.parent} is not a folder: cannot write {path}"
+    return None
 
 
 def import_cmd(args: argparse.Namespace) -> int:

@@ -114,6 +114,7 @@ def test_unknown_export_format(tmp_path: Path, capsys: pytest.CaptureFixture[str
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2
     assert err == [
-        "edflows: error: unknown export format 'gexf'; known formats: json, graphml, csv"
+        "edflows: error: unknown export format 'gexf'; "
+        "known formats: json, graphml, csv, neo4j-admin"
     ]
     assert not (tmp_path / "x").exists()

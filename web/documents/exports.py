@@ -25,7 +25,8 @@ from graph.export import key_label
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _NOT_NMTOKEN_SAFE = re.compile(r"[^A-Za-z0-9.:-]")
-FORMATS = ("json", "graphml", "csv")
+FORMATS = ("json", "graphml", "csv", "neo4j-admin")
+FOLDER_FORMATS = ("csv", "neo4j-admin")  # -o names a folder
 
 
 def write_json(data: dict[str, Any], path: Path) -> None:
