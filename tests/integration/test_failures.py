@@ -1,11 +1,11 @@
-"""Failures: Neo4j stopped while the API runs (503 with Retry-After, then the same app recovers
-on its own once Neo4j is back), and a loader killed mid-way (kill -9 while its one transaction is
-open) leaving the graph exactly as it was before that load."""
+"""Failures: Neo4j (the spare test server, `spare_neo4j`) stopped while the API runs (503 with
+Retry-After, then the same app recovers on its own once Neo4j is back), and a loader killed
+mid-way (kill -9 while its one transaction is open) leaving the graph exactly as it was before
+that load."""
 
 from __future__ import annotations
 
 import os
-import secrets
 import signal
 import subprocess
 import sys
@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from graph.db import Database
-from graph.local_server import LocalNeo4j, free_port
+from graph.local_server import LocalNeo4j
 from graph.settings import Settings
 from loaders.registry import run_load
 from tests.support.hostile import graph_state
@@ -38,41 +38,29 @@ def _wait_for(check: Callable[[], object], what: str, limit: float = 90.0) -> ob
     raise AssertionError(f"gave up waiting for {what}")
 
 
-def test_neo4j_stopped_gives_503_and_the_same_app_recovers(tmp_path: Path) -> None:
-    server = LocalNeo4j(
-        home=tmp_path / "neo4j",
-        lib_dir=REPO / ".edflows" / "lib",
-        port=free_port(),
-        password=secrets.token_urlsafe(12),
-        heap="512m",
-        pagecache="128m",
-        log=lambda _msg: None,
-    )
-    server.start(timeout=300)
-    try:
-        settings = Settings.for_server(server.uri, "neo4j", server.password)
-        with TestClient(create_app(settings), raise_server_exceptions=False) as client:
-            assert client.get("/healthz").status_code == 200
+def test_neo4j_stopped_gives_503_and_the_same_app_recovers(spare_neo4j: LocalNeo4j) -> None:
+    server = spare_neo4j
+    settings = Settings.for_server(server.uri, "neo4j", server.password)
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        assert client.get("/healthz").status_code == 200
 
-            server.stop()
-            for url in ("/healthz", "/search?q=school"):
-                down = client.get(url)
-                assert down.status_code == 503, (url, down.text)
-                assert down.headers["content-type"].startswith("application/problem+json")
-                assert down.headers["retry-after"] == "5"
-                assert down.json()["title"] == "Service Unavailable"
-
-            server.start(timeout=300)
-
-            def healthy() -> bool:
-                response = client.get("/healthz")
-                assert response.status_code in (200, 503), response.text
-                return bool(response.status_code == 200)
-
-            _wait_for(healthy, "the API to reconnect on its own")
-            assert client.get("/search", params={"q": "x"}).status_code != 503
-    finally:
         server.stop()
+        for url in ("/healthz", "/search?q=school"):
+            down = client.get(url)
+            assert down.status_code == 503, (url, down.text)
+            assert down.headers["content-type"].startswith("application/problem+json")
+            assert down.headers["retry-after"] == "5"
+            assert down.json()["title"] == "Service Unavailable"
+
+        server.start(timeout=300)
+
+        def healthy() -> bool:
+            response = client.get("/healthz")
+            assert response.status_code in (200, 503), response.text
+            return bool(response.status_code == 200)
+
+        _wait_for(healthy, "the API to reconnect on its own")
+        assert client.get("/search", params={"q": "x"}).status_code != 503
 
 
 def test_a_loader_killed_mid_way_leaves_no_trace(
