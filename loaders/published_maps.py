@@ -111,7 +111,15 @@ def match_school(text: str, spine: list[tuple[str, str, str, str]]) -> Match | s
     wanted = _normal(name)
     scored = []
     for urn, school, la, town in spine:
-        score = difflib.SequenceMatcher(None, wanted, _normal(school)).ratio()
+        other = _normal(school)
+        # ratio() is at most 2*min/(sum of lengths) and at most quick_ratio(): names that
+        # cannot reach MIN_SCORE are skipped before the costly ratio (the same matches)
+        if 2 * min(len(wanted), len(other)) < MIN_SCORE * (len(wanted) + len(other)):
+            continue
+        matcher = difflib.SequenceMatcher(None, wanted, other)
+        if matcher.quick_ratio() < MIN_SCORE:
+            continue
+        score = matcher.ratio()
         if score >= MIN_SCORE:
             scored.append((score, urn, school, la, town))
     if place:
@@ -178,6 +186,7 @@ def _place_agrees(place: str, la: str, town: str) -> bool:
     return any(w in text for w in words) or (place.lower() in {"bcp"} and "bournemouth" in text)
 
 
+@cache  # called for every spine school and every statement
 def _normal(name: str) -> str:
     text = re.sub(r"[^a-z0-9 ]", " ", name.lower().replace("'s", "s").replace("&", " and "))
     text = NOISE.sub(" ", text)
