@@ -113,6 +113,8 @@ def build_release_report(db: Database) -> ReleaseReport:
     sensitive.sort(key=lambda s: (min(s.tiers or [9]), -s.releases, s.name))
     recipients = sorted({r.recipient_id for r in page.releases})
     chains = db.read("list_flows_from_actors", ids=recipients)
+    for c in chains:  # names for what people read; the ids stay in `items`
+        c["item_names"] = [index.items[i].name if i in index.items else i for i in c["items"] or []]
     source_ids = {s for r in page.releases for s in r.source_ids}
     source_ids |= {s for c in chains for s in c["source_ids"] or []}
     figures = [

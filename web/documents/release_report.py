@@ -232,8 +232,9 @@ def _tables(report: ReleaseReport) -> list[tuple[str, dict[str, int]]]:
 
 
 def _chain(c: dict[str, Any]) -> str:
-    what = ", ".join(c["items"] or []) or "items not stated"
-    text = f"{c['from_name'] or c['from_id']} -> {c['to_name'] or c['to_id']} ({c['kind']}; {what})"
+    what = ", ".join(c.get("item_names") or c["items"] or []) or "items not stated"
+    kind = (c["kind"] or "flow").replace("_", " ")
+    text = f"{c['from_name'] or c['from_id']} -> {c['to_name'] or c['to_id']} ({kind}; {what})"
     if c.get("purpose"):
         text += f": {c['purpose']}"
     if c.get("conflicts"):
