@@ -223,11 +223,15 @@ def _figure_cells(f: ReportFigure) -> list[str]:
 
 
 def _tables(report: ReleaseReport) -> list[tuple[str, dict[str, int]]]:
+    """The counts to chart, keyed by words people read ("local authority", not the id)."""
     return [
-        ("Releases by year", report.by_year),
-        ("Releases by tier", report.by_tier),
-        ("Releases by recipient type", report.by_recipient_type),
-        ("Releases by outcome", report.by_outcome),
+        (title, {key.replace("_", " "): n for key, n in counts.items()})
+        for title, counts in (
+            ("Releases by year", report.by_year),
+            ("Releases by tier", report.by_tier),
+            ("Releases by recipient type", report.by_recipient_type),
+            ("Releases by outcome", report.by_outcome),
+        )
     ]
 
 
