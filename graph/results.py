@@ -97,8 +97,9 @@ class Dispute(BaseModel):
     denied_by: list[DisputeSide]
 
 
-class Hop(BaseModel):
-    """One flow on a path, with everything its sources say about it."""
+class HopFields(BaseModel):
+    """What a hop says about its flow, but its sources: shared by `Hop` (sources in full) and
+    the compact answers' `CompactHop` (source ids, graph/compact.py)."""
 
     flow_id: str = Field(examples=["flow:census-return:example"])
     from_id: str
@@ -143,6 +144,11 @@ class Hop(BaseModel):
         description="the flow's own record: every claim, the timeline, the audit history",
         examples=["/flows/flow:npd-to-police"],
     )
+
+
+class Hop(HopFields):
+    """One flow on a path, with everything its sources say about it."""
+
     sources: list[SourceRef] = Field(default_factory=list)
 
 

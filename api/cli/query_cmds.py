@@ -1,6 +1,7 @@
 """Sub-commands that ask the graph questions: `reach`, `paths`, `sources-of`, `cut`, `search`.
 
-Each prints a readable table, or with `--json` exactly the JSON the HTTP API returns.
+Each prints a readable table, or with `--json` exactly the JSON the HTTP API returns (reach,
+paths and sources-of in the compact shape of graph/compact.py).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from graph.compact import compact_paths, compact_reach, compact_upstream
 from graph.cut import minimum_cut
 from graph.db import Database
 from graph.explore import ExploreService
@@ -69,8 +71,8 @@ def register(subparsers: Any) -> None:
 def reach_cmd(args: argparse.Namespace) -> int:
     with Database(get_settings()) as db:
         result = JourneyService(db).reach(_query(args, args.origin), args.recipient_type)
-    if _json(args, result):
-        return 0
+    if args.json:
+        return _print_json(compact_reach(result))
     when = f" as of {result.as_of}" if result.as_of else ""
     print(f"Where can {result.item.name} ({result.item.id}) go from {result.origin.name}{when}?")
     _print_reached(result.reached)
@@ -81,8 +83,8 @@ def reach_cmd(args: argparse.Namespace) -> int:
 def paths_cmd(args: argparse.Namespace) -> int:
     with Database(get_settings()) as db:
         result = JourneyService(db).paths(_query(args, args.origin), args.to)
-    if _json(args, result):
-        return 0
+    if args.json:
+        return _print_json(compact_paths(result))
     if not result.paths:
         print(f"{result.item.name} does not reach {result.target.name} from {result.origin.name}.")
         return 0
@@ -96,8 +98,8 @@ def paths_cmd(args: argparse.Namespace) -> int:
 def sources_of_cmd(args: argparse.Namespace) -> int:
     with Database(get_settings()) as db:
         result = JourneyService(db).sources_of(_query(args, args.org))
-    if _json(args, result):
-        return 0
+    if args.json:
+        return _print_json(compact_upstream(result))
     print(f"Where does {result.item.name} reaching {result.target.name} come from?")
     _print_reached(result.origins)
     return 0
@@ -141,8 +143,14 @@ def search_cmd(args: argparse.Namespace) -> int:
 
 def _json(args: argparse.Namespace, result: BaseModel) -> bool:
     if args.json:
-        print(result.model_dump_json(indent=2))
+        _print_json(result)
     return bool(args.json)
+
+
+def _print_json(answer: BaseModel) -> int:
+    """The API's JSON of an answer (reach, paths and sources-of: the compact shape)."""
+    print(answer.model_dump_json(indent=2))
+    return 0
 
 
 def _print_reached(reached: list[Reached]) -> None:

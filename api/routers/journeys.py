@@ -9,8 +9,16 @@ from fastapi import APIRouter, Query
 from api.deps import JourneyQueryDep, JourneysDep, UpstreamQueryDep
 from api.problems import Problem
 from api.responses import ModelJSON
+from graph.compact import (
+    CompactPaths,
+    CompactReach,
+    CompactUpstream,
+    compact_paths,
+    compact_reach,
+    compact_upstream,
+)
 from graph.cut import minimum_cut
-from graph.results import CutResult, PathsResult, ReachResult, UpstreamResult
+from graph.results import CutResult
 
 router = APIRouter(tags=["journeys"])
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -33,7 +41,7 @@ Layer = Annotated[
 
 @router.get(
     "/reach",
-    response_model=ReachResult,
+    response_model=CompactReach,
     responses=ERRORS,
     summary="Where can this item go from here?",
 )
@@ -49,13 +57,16 @@ def reach(
     layer: Layer = None,
 ) -> ModelJSON:
     """Every organisation the item can reach from `from`, following only flows that carry it,
-    each with ONE shortest witness path and its evidence class, plus a summary."""
-    return ModelJSON(journeys.reach(q.model_copy(update={"layer": layer}), recipient_type))
+    each with ONE shortest witness path and its evidence class, plus a summary. Compact: each
+    path is a list of flow ids; every flow's hop is once in `flows`, every source once in
+    `sources` (see the README, "Answer shape")."""
+    result = journeys.reach(q.model_copy(update={"layer": layer}), recipient_type)
+    return ModelJSON(compact_reach(result))
 
 
 @router.get(
     "/paths",
-    response_model=PathsResult,
+    response_model=CompactPaths,
     responses=ERRORS,
     summary="How does the item get from one organisation to another?",
 )
@@ -64,13 +75,14 @@ def paths(
     q: JourneyQueryDep,
     to: Annotated[str, Query(min_length=1, max_length=200, examples=["dataset:npd"])],
 ) -> ModelJSON:
-    """The shortest path(s) of the best evidence class, with every hop's detail."""
-    return ModelJSON(journeys.paths(q, to))
+    """The shortest path(s) of the best evidence class, each a list of flow ids; every hop's
+    detail once in `flows`, every source once in `sources`."""
+    return ModelJSON(compact_paths(journeys.paths(q, to)))
 
 
 @router.get(
     "/sources-of",
-    response_model=UpstreamResult,
+    response_model=CompactUpstream,
     responses=ERRORS,
     summary="Where did the data that reaches this organisation come from?",
 )
@@ -82,8 +94,9 @@ def sources_of(
 ) -> ModelJSON:
     """Every organisation from which the item can reach `org` (nearest first), each with one
     path; `total` counts them all. Schools' own layers are not followed unless `layer` names
-    one."""
-    return ModelJSON(journeys.sources_of(q.model_copy(update={"layer": layer}), limit))
+    one. Compact as `/reach`: paths of flow ids, hops in `flows`, sources in `sources`."""
+    result = journeys.sources_of(q.model_copy(update={"layer": layer}), limit)
+    return ModelJSON(compact_upstream(result))
 
 
 @router.get(
