@@ -8,6 +8,7 @@ organisation, its evidence class and its number of hops.
 from __future__ import annotations
 
 from collections import defaultdict, deque
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -135,10 +136,12 @@ def test_postcode_from_the_demo_school(api: TestClient) -> None:
     assert summary["kept_indefinitely"] is True and "dataset:npd" in summary["kept_indefinitely_by"]
     assert summary["total"] == len(got)
     assert sum(summary["by_evidence"].values()) == len(got)
-    # each hop carries its evidence: flow details and sources with titles
+    # each hop carries its evidence: flow details (once, in `flows`) and sources with titles
+    # (once, in `sources`)
     npd = next(r for r in body["reached"] if r["actor"]["id"] == "dataset:npd")
-    assert npd["path"][0]["from_id"] == f"school:{DEMO}"
-    assert all(h["sources"] and h["sources"][0]["title"] for h in npd["path"])
+    hops = [body["flows"][flow_id] for flow_id in npd["path"]]
+    assert hops[0]["from_id"] == f"school:{DEMO}"
+    assert all(h["source_ids"] and body["sources"][h["source_ids"][0]]["title"] for h in hops)
 
 
 def test_reach_agrees_with_an_independent_breadth_first_search(
@@ -154,8 +157,10 @@ def test_reach_agrees_with_an_independent_breadth_first_search(
         start = f"school:{origin}" if is_urn(origin) else origin
         assert reached(body) == independent_reach(bundled, start, item), (origin, item)
         for r in body["reached"]:
-            assert len(r["path"]) == r["hops"]
-            assert r["path"][0]["from_id"] == start and r["path"][-1]["to_id"] == r["actor"]["id"]
+            hops = [body["flows"][flow_id] for flow_id in r["path"]]
+            assert len(hops) == r["hops"]
+            assert hops[0]["from_id"] == start and hops[-1]["to_id"] == r["actor"]["id"]
+            assert all(a["to_id"] == b["from_id"] for a, b in pairwise(hops))
 
 
 def test_as_of_follows_only_flows_in_force(api: TestClient, bundled: Database) -> None:
@@ -192,12 +197,12 @@ def test_paths_between_two_organisations(api: TestClient) -> None:
     body = api.get("/paths", params={"from": DEMO, "to": "dataset:npd", "item": POSTCODE}).json()
     assert body["evidence"] == "stated" and body["hops"] == 3
     assert body["paths"] and all(len(p) == 3 for p in body["paths"])
-    assert body["paths"][0][-1]["to_id"] == "dataset:npd"
+    assert body["flows"][body["paths"][0][-1]]["to_id"] == "dataset:npd"
     none = api.get(
         "/paths",
         params={"from": DEMO, "to": "org:daily-telegraph-telegraph-newspaper", "item": POSTCODE},
     ).json()
-    assert none["paths"] == [] and none["evidence"] is None
+    assert none["paths"] == [] and none["evidence"] is None and none["flows"] == {}
 
 
 def test_sources_of_a_recipient(api: TestClient) -> None:
@@ -209,7 +214,7 @@ def test_sources_of_a_recipient(api: TestClient) -> None:
     assert body["total"] > len(body["origins"])  # every school sends the census: capped
     assert body["truncated"] is True
     for origin in body["origins"]:
-        assert origin["path"][-1]["to_id"] == "body:home-office"
+        assert body["flows"][origin["path"][-1]]["to_id"] == "body:home-office"
 
 
 def test_cut_separates_the_recipient(api: TestClient, bundled: Database) -> None:

@@ -120,7 +120,7 @@ def flows_on_paths(client: TestClient, as_of: str) -> set[str]:
         },
     )
     assert answer.status_code == 200, answer.text
-    return {hop["flow_id"] for path in answer.json()["paths"] for hop in path}
+    return {flow_id for path in answer.json()["paths"] for flow_id in path}
 
 
 # -- refusals --
