@@ -15,6 +15,7 @@ import json
 import statistics
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from pydantic import BaseModel
@@ -29,16 +30,18 @@ from graph.settings import get_settings
 POSTCODE = "pupil.contact.postcode"
 
 
-def questions(j: JourneyService) -> list[tuple[str, BaseModel, BaseModel]]:
-    """(what was asked, full answer, compact answer)."""
-    out: list[tuple[str, BaseModel, BaseModel]] = []
+def questions(j: JourneyService) -> list[tuple[str, BaseModel, Callable[[], BaseModel]]]:
+    """(what was asked, full answer, its conversion to the compact one)."""
+    out: list[tuple[str, BaseModel, Callable[[], BaseModel]]] = []
     for origin in ("example", "dataset:npd", "dataset:school-census"):
         r = j.reach(JourneyQuery(origin=origin, item=POSTCODE))
-        out.append((f"/reach?from={origin}&item={POSTCODE}", r, compact_reach(r)))
+        out.append((f"/reach?from={origin}&item={POSTCODE}", r, partial(compact_reach, r)))
     p = j.paths(JourneyQuery(origin="example", item=POSTCODE), "body:home-office")
-    out.append((f"/paths?from=example&to=body:home-office&item={POSTCODE}", p, compact_paths(p)))
+    what = f"/paths?from=example&to=body:home-office&item={POSTCODE}"
+    out.append((what, p, partial(compact_paths, p)))
     u = j.sources_of(JourneyQuery(origin="dataset:npd", item=POSTCODE), limit=2000)
-    out.append((f"/sources-of?org=dataset:npd&item={POSTCODE}&limit=2000", u, compact_upstream(u)))
+    what = f"/sources-of?org=dataset:npd&item={POSTCODE}&limit=2000"
+    out.append((what, u, partial(compact_upstream, u)))
     return out
 
 
@@ -75,11 +78,16 @@ def main(argv: list[str] | None = None) -> int:
     with Database(get_settings()) as db:
         asked = questions(JourneyService(db))
     rows: list[dict[str, Any]] = []
-    for what, full, compact in asked:
+    for what, full, convert in asked:
         print(what)
+        compact = convert()
+        print(f"  full -> compact (graph/compact.py) {median_ms(convert, args.repeat):8.2f} ms")
         for shape, model in (("full", full), ("compact", compact)):
             body = model.model_dump_json().encode()
             times = {name: median_ms(w, args.repeat) for name, w in encoders(model).items()}
+            times[f"gzip level {GZIP_LEVEL} of the JSON"] = median_ms(
+                partial(gzip.compress, body, GZIP_LEVEL), args.repeat
+            )
             row = {"answer": what, "shape": shape, "bytes": len(body)}
             row["gzip_bytes"] = len(gzip.compress(body, GZIP_LEVEL))  # as the API sends it
             print(f"  {shape:<8} {len(body):>10,} B  gzip {row['gzip_bytes']:>9,} B")
