@@ -19,6 +19,7 @@ from graph.generation import current
 from graph.local_server import LocalNeo4j, free_port
 from graph.settings import Settings
 from tests.support.neo4j_routes import NEO4J_IMAGE, choose_route, docker_engine_answers
+from tests.support.throwaway import discard
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = Path(os.environ.get("EDFLOWS_SHARED_DATA", REPO.parent / "shared" / "data"))
@@ -60,7 +61,7 @@ def neo4j_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setting
     try:
         yield Settings.for_server(server.uri, "neo4j", server.password)
     finally:
-        server.stop()
+        discard(server)  # a throwaway data folder: no clean stop needed
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,7 @@ from api.app import create_app
 from graph.db import Database
 from graph.local_server import LocalNeo4j, free_port
 from graph.settings import Settings
+from tests.support.throwaway import discard
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -39,7 +40,7 @@ def _spare_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalNeo
     try:
         yield server
     finally:
-        server.stop()
+        discard(server)  # a throwaway data folder: no clean stop needed
 
 
 @pytest.fixture()
