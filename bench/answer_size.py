@@ -20,7 +20,6 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from api.app import GZIP_LEVEL
 from graph.compact import compact_paths, compact_reach, compact_upstream
 from graph.db import Database
 from graph.journey_query import JourneyQuery
@@ -28,6 +27,9 @@ from graph.journeys import JourneyService
 from graph.settings import get_settings
 
 POSTCODE = "pupil.contact.postcode"
+# the API's gzip level (api/app.py GZIP_LEVEL; bench/ does not import api/, whose command line
+# imports bench/: tests/unit/test_layers.py checks that the two are equal)
+GZIP_LEVEL = 5
 
 
 def questions(j: JourneyService) -> list[tuple[str, BaseModel, Callable[[], BaseModel]]]:

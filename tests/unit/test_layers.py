@@ -175,3 +175,10 @@ def test_a_loop_between_two_modules_is_found(tmp_path: Path) -> None:
     )
     (tmp_path / "loaders" / "c.py").write_text("import loaders.a\n", encoding="utf-8")
     assert module_cycles(tmp_path) == [["loaders.a", "loaders.b"]]
+
+
+def test_the_answer_size_benchmark_gzips_as_the_api_does() -> None:
+    from api.app import GZIP_LEVEL
+    from bench.answer_size import GZIP_LEVEL as BENCH_LEVEL
+
+    assert BENCH_LEVEL == GZIP_LEVEL
