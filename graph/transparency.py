@@ -133,7 +133,8 @@ class RopaHistoryRow(BaseModel):
 
 
 class RopaController(BaseModel):
-    """Who the controller is: only what the School node holds; the rest is "not stated"."""
+    """Who the controller is: only what the School node holds, from the spine or GIAS and from
+    the school's own profile (graph/profile.py); the rest is "not stated"."""
 
     name: str
     urn: str
