@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.limits import Refusals, TooManyRequests
+from graph.cache import Busy
 from graph.db import QueryTimeout
 from graph.errors import (
     Conflict,
@@ -153,6 +154,10 @@ def install(app: FastAPI) -> None:
             "The graph database is not reachable right now; try again shortly.",
             headers={"Retry-After": "5"},
         )
+
+    @app.exception_handler(Busy)
+    async def busy(request: Request, exc: Busy) -> JSONResponse:
+        return problem(503, "Service Busy", exc.message, headers={"Retry-After": "5"})
 
     @app.exception_handler(QueryTimeout)
     async def timeout(request: Request, exc: QueryTimeout) -> JSONResponse:

@@ -15,8 +15,8 @@ from pydantic import BaseModel, Field
 from graph.cache import CacheSnapshot
 from graph.db import Database
 from graph.errors import EdflowsError, NotFoundError
-from graph.identifiers import is_urn
-from graph.journeys import SHARED_LAYERS, JourneyService, layers_for, lucene_escape
+from graph.identifiers import SHARED_LAYERS, is_urn
+from graph.journeys import JourneyService, layers_for, lucene_escape
 from graph.names import NameService
 from graph.results import (
     ActorRef,

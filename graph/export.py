@@ -23,8 +23,8 @@ from graph import audit
 from graph.audit import CLI
 from graph.db import Database
 from graph.errors import EdflowsError
-from graph.identifiers import KEY_LABELS, check_labels, check_rel_type
-from graph.journeys import SHARED_LAYERS, JourneyService, check_layer, layers_for
+from graph.identifiers import KEY_LABELS, SHARED_LAYERS, check_labels, check_rel_type
+from graph.journeys import JourneyService, check_layer, layers_for
 from graph.queries import query
 
 FORMAT = "edflows-graph"

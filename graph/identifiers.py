@@ -22,6 +22,11 @@ def is_urn(text: str) -> bool:
     return text == EXAMPLE_URN or (text.isdigit() and len(text) <= 8)
 
 
+# The layers every answer follows (the national layer and the catalogue). A school's own layer,
+# `school:<urn>`, is followed only from that school or when named (graph/journeys.py), and is
+# never in a shared cache (graph/stepcache.py, graph/generation.py).
+SHARED_LAYERS = ("national", "catalogue")
+
 KEY_LABELS = ("Actor", "DataItem", "Source", "Load", "MapVersion")
 ACTOR_LINK_TYPES = frozenset(
     {"IN_LA", "IN_TRUST", "MADE_BY", "SUBSIDIARY_OF", "SUB_PROCESSOR_OF", "USES"}

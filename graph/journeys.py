@@ -15,7 +15,7 @@ from typing import Any, cast
 from graph.cache import CacheSnapshot
 from graph.db import Database
 from graph.errors import EdflowsError, NotFoundError
-from graph.identifiers import is_urn
+from graph.identifiers import SHARED_LAYERS, is_urn
 from graph.items import ItemIndex
 from graph.journey_query import MAX_HOPS_CAP, JourneyQuery
 from graph.results import (
@@ -42,8 +42,8 @@ from graph.traversal import (
     summarise,
 )
 
-SHARED_LAYERS = ("national", "catalogue")  # followed by every answer; a school's layer is not
 SCHOOL_LAYER = re.compile(r"school:[A-Za-z0-9]{1,12}")
+STEP_WAIT = 30.0  # seconds a request waits for another's fetch of a step before asking itself
 
 
 class JourneyService:
@@ -256,13 +256,38 @@ class JourneyService:
         asked = [n for n in frontier if n not in rows_by_node]
         if not asked:
             return rows_by_node
-        fetched: dict[str, list[Step]] = {n: [] for n in asked}
+        kept = [n for n in asked if not (forward and n.startswith("school:"))]
+        # what another request is fetching right now is waited for, not asked again
+        mine, waits = self.cache.claim_steps(key, kept)
+        try:
+            claimed = set(mine)
+            rows_by_node.update(
+                self._fetch_steps(key, [n for n in asked if n in claimed or n not in kept])
+            )
+        finally:
+            self.cache.release_steps(key, mine)
+        for event in waits:
+            event.wait(STEP_WAIT)
+        still = [n for n in asked if n not in rows_by_node]
+        if still:
+            rows_by_node.update(self.cache.steps(key, still))
+            missed = [n for n in still if n not in rows_by_node]  # its fetcher failed
+            if missed:
+                rows_by_node.update(self._fetch_steps(key, missed))
+        return rows_by_node
+
+    def _fetch_steps(self, key: StepKey, nodes: list[str]) -> dict[str, list[Step]]:
+        """The step rows of `nodes` from Neo4j, kept in the cache (but schools' steps out)."""
+        if not nodes:
+            return {}
         name, day = key
+        forward = name == "reach_step"
+        fetched: dict[str, list[Step]] = {n: [] for n in nodes}
         compact = self.cache.compact
         for step in self.db.read_each(
             name,
             lambda r: compact(*r.values()),
-            frontier=asked,
+            frontier=nodes,
             as_of=day,
             layers=list(SHARED_LAYERS),
         ):
@@ -271,8 +296,7 @@ class JourneyService:
             key,
             {n: r for n, r in fetched.items() if not (forward and n.startswith("school:"))},
         )
-        rows_by_node.update(fetched)
-        return rows_by_node
+        return fetched
 
     def _layer_steps(
         self, layers: list[str], day: str | None, forward: bool

@@ -9,7 +9,11 @@ graph/traversal.py `classify`); sources and organisations by id; and the hops bu
 (immutable within a generation).
 
 It is never stale: it is a part of the app's one cache (graph/cache.py), which reads the
-graph's generation (graph/generation.py) once per request; a new generation empties it. It is
+graph's generation (graph/generation.py) once per request. When the generation moves, the cache
+reads what the change touched: a known, local change (an editor's flow, a school's map) drops
+just the steps, flows and hops it touched (`forget`); anything else empties it (`move_to`).
+Requests that miss the same organisation's step at once fetch it once (`claim`, `release`):
+the others wait for it instead of asking Neo4j the same 26,000-flow question side by side. It is
 bounded (rows and sources); when full, the least recently used step query goes first. Only the
 shared layers (national, catalogue) are ever in a step: a school's own layer is read apart for
 the answers that follow it (graph/journeys.py), so the cache cannot carry one school's flows
@@ -21,10 +25,15 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from graph.generation import Effects
 
 Step = tuple[str, str, dict[str, Any], dict[str, Any]]  # (from id, to id, flow, other end)
 StepKey = tuple[str, str | None]  # (the step query, as_of)
+FORWARD = "reach_step"  # the step query out of organisations; "reach_step_back": into them
 
 MAX_ROWS = 150_000
 MAX_SOURCES = 50_000
@@ -43,7 +52,9 @@ class StepCache:
         self._values: dict[Any, Any] = {}  # one copy of each repeated text and list
         self._sources: dict[str, Any] = {}
         self._actors: dict[str, Any] = {}
-        self._hops: dict[tuple[Any, ...], Any] = {}
+        self._hops: dict[tuple[Any, ...], Any] = {}  # keyed (flow id, ...)
+        self._hop_keys: dict[str, set[tuple[Any, ...]]] = {}  # flow id -> its hops' keys
+        self._fetching: dict[tuple[str | None, StepKey, str], threading.Event] = {}
         self.max_rows = max_rows
         self.max_sources = max_sources
 
@@ -57,10 +68,69 @@ class StepCache:
                 self._sources.clear()
                 self._actors.clear()
                 self._hops.clear()
+                self._hop_keys.clear()
                 self._nodes.clear()
                 self._values.clear()
                 self._rows = 0
                 self._generation = generation
+
+    def forget(self, generation: str | None, effects: Effects) -> None:
+        """Follow the graph to `generation` by dropping only what `effects` touched: the steps
+        out of (into) the organisations whose flows out (in) changed, the records and hops of
+        the flows that changed, and a school's own hops and sources. What stays is the same in
+        both generations (graph/generation.py `effects` decides; it gives None otherwise)."""
+        with self._lock:
+            for (name, _day), entry in self._steps.items():
+                for node in effects.out_of if name == FORWARD else effects.into:
+                    dropped = entry.pop(node, None)
+                    if dropped is not None:
+                        self._rows -= len(dropped) + 1
+            for flow_id in effects.flows:
+                self._flows.pop(flow_id, None)
+            self._drop_hops(effects.flows)
+            if effects.flow_prefixes:
+                prefixes = tuple(effects.flow_prefixes)
+                self._drop_hops([f for f in self._hop_keys if f.startswith(prefixes)])
+            if effects.source_prefixes:
+                prefixes = tuple(effects.source_prefixes)
+                for source_id in [s for s in self._sources if s.startswith(prefixes)]:
+                    del self._sources[source_id]
+            self._generation = generation
+
+    def _drop_hops(self, flow_ids: Iterable[str]) -> None:
+        for flow_id in flow_ids:
+            for hop_key in self._hop_keys.pop(flow_id, ()):
+                self._hops.pop(hop_key, None)
+
+    def claim(
+        self, generation: str | None, key: StepKey, nodes: list[str]
+    ) -> tuple[list[str], list[threading.Event]]:
+        """Which of `nodes` this caller fetches (nobody else is fetching them), and the events
+        of those another request is fetching now: wait for them, then read the cache again.
+        Always `release` what was claimed, fetched or not."""
+        if generation is None:
+            return nodes, []
+        mine: list[str] = []
+        waits: dict[int, threading.Event] = {}
+        with self._lock:
+            for node in nodes:
+                flight = (generation, key, node)
+                event = self._fetching.get(flight)
+                if event is None:
+                    self._fetching[flight] = threading.Event()
+                    mine.append(node)
+                else:
+                    waits[id(event)] = event
+        return mine, list(waits.values())
+
+    def release(self, generation: str | None, key: StepKey, nodes: list[str]) -> None:
+        if generation is None:
+            return
+        with self._lock:
+            for node in nodes:
+                event = self._fetching.pop((generation, key, node), None)
+                if event is not None:
+                    event.set()
 
     def steps(
         self, generation: str | None, key: StepKey, nodes: list[str]
@@ -158,8 +228,15 @@ class StepCache:
                 return
             if len(self._hops) >= self.max_sources:
                 self._hops.clear()
+                self._hop_keys.clear()
             self._hops[key] = hop
+            self._hop_keys.setdefault(str(key[0]), set()).add(key)
 
     def stats(self) -> dict[str, int]:
         with self._lock:
-            return {"step_queries": len(self._steps), "rows": self._rows, "flows": len(self._flows)}
+            return {
+                "step_queries": len(self._steps),
+                "rows": self._rows,
+                "flows": len(self._flows),
+                "hops": len(self._hops),
+            }

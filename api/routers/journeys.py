@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from api.deps import JourneyQueryDep, JourneysDep, UpstreamQueryDep
 from api.problems import Problem
-from api.responses import ModelJSON
+from api.responses import shared_json
 from graph.compact import (
     CompactPaths,
     CompactReach,
@@ -55,13 +55,18 @@ def reach(
         ),
     ] = None,
     layer: Layer = None,
-) -> ModelJSON:
+) -> Response:
     """Every organisation the item can reach from `from`, following only flows that carry it,
     each with ONE shortest witness path and its evidence class, plus a summary. Compact: each
     path is a list of flow ids; every flow's hop is once in `flows`, every source once in
     `sources` (see the README, "Answer shape")."""
-    result = journeys.reach(q.model_copy(update={"layer": layer}), recipient_type)
-    return ModelJSON(compact_reach(result))
+    asked = q.model_copy(update={"layer": layer})
+    return shared_json(
+        journeys.cache,
+        "reach",
+        (asked.model_dump_json(), recipient_type),
+        lambda: compact_reach(journeys.reach(asked, recipient_type)),
+    )
 
 
 @router.get(
@@ -74,10 +79,15 @@ def paths(
     journeys: JourneysDep,
     q: JourneyQueryDep,
     to: Annotated[str, Query(min_length=1, max_length=200, examples=["dataset:npd"])],
-) -> ModelJSON:
+) -> Response:
     """The shortest path(s) of the best evidence class, each a list of flow ids; every hop's
     detail once in `flows`, every source once in `sources`."""
-    return ModelJSON(compact_paths(journeys.paths(q, to)))
+    return shared_json(
+        journeys.cache,
+        "paths",
+        (q.model_dump_json(), to),
+        lambda: compact_paths(journeys.paths(q, to)),
+    )
 
 
 @router.get(
@@ -91,12 +101,17 @@ def sources_of(
     q: UpstreamQueryDep,
     limit: Annotated[int, Query(ge=1, le=2000, description="most origins listed")] = 200,
     layer: Layer = None,
-) -> ModelJSON:
+) -> Response:
     """Every organisation from which the item can reach `org` (nearest first), each with one
     path; `total` counts them all. Schools' own layers are not followed unless `layer` names
     one. Compact as `/reach`: paths of flow ids, hops in `flows`, sources in `sources`."""
-    result = journeys.sources_of(q.model_copy(update={"layer": layer}), limit)
-    return ModelJSON(compact_upstream(result))
+    asked = q.model_copy(update={"layer": layer})
+    return shared_json(
+        journeys.cache,
+        "sources-of",
+        (asked.model_dump_json(), limit),
+        lambda: compact_upstream(journeys.sources_of(asked, limit)),
+    )
 
 
 @router.get(
@@ -109,6 +124,8 @@ def cut(
     journeys: JourneysDep,
     q: JourneyQueryDep,
     to: Annotated[str, Query(min_length=1, max_length=200, examples=["body:home-office"])],
-) -> ModelJSON:
+) -> Response:
     """The smallest set of flows whose stopping keeps the item from reaching `to`."""
-    return ModelJSON(minimum_cut(journeys, q, to))
+    return shared_json(
+        journeys.cache, "cut", (q.model_dump_json(), to), lambda: minimum_cut(journeys, q, to)
+    )

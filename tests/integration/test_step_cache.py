@@ -102,6 +102,37 @@ def test_a_change_is_seen_by_the_next_request(
         added = api.post("/flows", headers={"Authorization": f"Bearer {secret}"}, json=flow)
         assert added.status_code == 201, added.text
         assert reached(api, "dataset:npd", "pupil.identity.name") == before | {supplier}
+        # the cache FOLLOWED that change (dropped the steps at the flow's two ends) instead of
+        # emptying itself, and its answers are still exactly the uncached ones
+        cache: GraphCache = api.app.state.cache  # type: ignore[attr-defined]
+        assert cache.moves["followed"] >= 1
+        assert cache.stats()["rows"] > 0
+        plain = JourneyService(national)
+        for q in (
+            JourneyQuery(origin="dataset:npd", item="pupil.identity.name"),
+            JourneyQuery(origin=supplier, item="pupil.identity.name"),
+        ):
+            cached = JourneyService(national, cache.sync(national)).reach(q)
+            assert cached.model_dump() == plain.reach(q).model_dump()
+        upstream = JourneyQuery(origin=supplier, item="pupil.identity.name")
+        assert (
+            JourneyService(national, cache.sync(national)).sources_of(upstream, 50).model_dump()
+            == plain.sources_of(upstream, 50).model_dump()
+        )
+        retired = api.post(
+            "/flows/flow:step-cache-test/retire",
+            headers={"Authorization": f"Bearer {secret}"},
+            json={"valid_to": "2020-01", "reason": "a test retires it"},
+        )
+        assert retired.status_code == 200, retired.text
+        # a retired flow stays as history: on a day after its end, the supplier is not reached
+        today = JourneyQuery(
+            origin="dataset:npd", item="pupil.identity.name", as_of=date(2021, 1, 1)
+        )
+        after_retiring = JourneyService(national, cache.sync(national)).reach(today)
+        assert supplier not in {r.actor.id for r in after_retiring.reached}
+        assert after_retiring.model_dump() == plain.reach(today).model_dump()
+        assert cache.moves["emptied"] == 1  # only the first request's: every change followed
 
         # by a loader on its own connection: a register of one release replaces the real one
         # (a load replaces the flows of the file of the same name)

@@ -4,7 +4,8 @@ from that school, or when the caller names it; a named layer must be a real laye
 import pytest
 
 from graph.errors import EdflowsError
-from graph.journeys import SHARED_LAYERS, check_layer, layers_for
+from graph.identifiers import SHARED_LAYERS
+from graph.journeys import check_layer, layers_for
 
 
 def test_a_national_origin_follows_only_the_shared_layers() -> None:
