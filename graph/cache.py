@@ -32,7 +32,7 @@ from typing import Any, TypeVar
 
 from graph.db import Database
 from graph.errors import EdflowsError
-from graph.generation import count_of, current, effects, newest_of, read_window
+from graph.generation import count_of, current, effects, key, newest_of, read_window
 from graph.items import ItemIndex, read_item_index
 from graph.stepcache import Step, StepCache, StepKey
 
@@ -95,18 +95,27 @@ class GraphCache:
                 return CacheSnapshot(self, self._generation)
 
     def _covers(self, generation: str | None) -> bool:
-        """Whether the cache's generation is `generation` or newer (it followed the entry that
-        was newest then). Under `_lock`."""
+        """Whether the cache is at `generation` or past it: it has followed the entry that
+        was newest then, and at least as many entries. Under `_lock`."""
         if generation is None or self._generation is None:
             return generation == self._generation
         if generation == self._generation:
             return True
         asked, mine = count_of(generation), count_of(self._generation)
-        newest = newest_of(generation)
-        return asked is not None and mine is not None and asked < mine and newest in self._seen
+        return (
+            asked is not None
+            and mine is not None
+            and asked <= mine
+            and newest_of(generation) in self._seen
+        )
 
     def _move(self, db: Database) -> None:
-        """Read the change's entries and follow them, or empty everything. Under `_moving`."""
+        """Read the change's entries and follow them, or empty everything. Under `_moving`.
+
+        The window's count and its entries are read by one query but not at one instant (a
+        write may commit between the two): more new entries than the count moved are all
+        followed, and the cache counts what it followed; fewer mean entries it cannot see,
+        and it empties itself."""
         window = read_window(db)
         with self._lock:
             before = count_of(self._generation)
@@ -114,21 +123,24 @@ class GraphCache:
             new = [e for e in window.entries if e.id not in self._seen]
             followed = (
                 effects(new)
-                if before is not None and after is not None and after - before == len(new)
+                if before is not None and after is not None and len(new) >= after - before
                 else None
             )
             if followed is None:
+                generation = window.generation
                 self._index = None
                 self._entries.clear()
-                self.steps.move_to(window.generation)
+                self.steps.move_to(generation)
                 self.moves["emptied"] += 1
             else:
+                newest = window.entries[0].id if window.entries else newest_of(window.generation)
+                generation = key(max(after or 0, (before or 0) + len(new)), newest)
                 if followed.answers:
                     self._index = None
                     self._entries.clear()
-                self.steps.forget(window.generation, followed)
+                self.steps.forget(generation, followed)
                 self.moves["followed"] += 1
-            self._generation = window.generation
+            self._generation = generation
             for entry in reversed(window.entries):  # oldest first: the newest are kept longest
                 self._seen[entry.id] = None
                 self._seen.move_to_end(entry.id)

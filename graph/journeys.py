@@ -44,6 +44,7 @@ from graph.traversal import (
 
 SCHOOL_LAYER = re.compile(r"school:[A-Za-z0-9]{1,12}")
 STEP_WAIT = 30.0  # seconds a request waits for another's fetch of a step before asking itself
+STEP_ROUNDS = 3  # rounds of claiming and waiting before a request fetches what is left itself
 
 
 class JourneyService:
@@ -256,24 +257,28 @@ class JourneyService:
         asked = [n for n in frontier if n not in rows_by_node]
         if not asked:
             return rows_by_node
-        kept = [n for n in asked if not (forward and n.startswith("school:"))]
-        # what another request is fetching right now is waited for, not asked again
-        mine, waits = self.cache.claim_steps(key, kept)
-        try:
-            claimed = set(mine)
-            rows_by_node.update(
-                self._fetch_steps(key, [n for n in asked if n in claimed or n not in kept])
-            )
-        finally:
-            self.cache.release_steps(key, mine)
-        for event in waits:
-            event.wait(STEP_WAIT)
-        still = [n for n in asked if n not in rows_by_node]
-        if still:
-            rows_by_node.update(self.cache.steps(key, still))
-            missed = [n for n in still if n not in rows_by_node]  # its fetcher failed
-            if missed:
-                rows_by_node.update(self._fetch_steps(key, missed))
+        # what another request is fetching right now is waited for, not asked again; what
+        # it could not keep (a change touched it meanwhile) is claimed and fetched anew
+        direct = [n for n in asked if forward and n.startswith("school:")]  # never kept
+        rows_by_node.update(self._fetch_steps(key, direct))
+        wanted = [n for n in asked if n not in rows_by_node]
+        for attempt in range(STEP_ROUNDS):
+            if not wanted:
+                break
+            if attempt == STEP_ROUNDS - 1:  # the last round asks for all that is left
+                rows_by_node.update(self._fetch_steps(key, wanted))
+                break
+            mine, waits = self.cache.claim_steps(key, wanted)
+            try:
+                rows_by_node.update(self._fetch_steps(key, mine))
+            finally:
+                self.cache.release_steps(key, mine)
+            for event in waits:
+                event.wait(STEP_WAIT)
+            wanted = [n for n in wanted if n not in rows_by_node]
+            if wanted:
+                rows_by_node.update(self.cache.steps(key, wanted))
+                wanted = [n for n in wanted if n not in rows_by_node]
         return rows_by_node
 
     def _fetch_steps(self, key: StepKey, nodes: list[str]) -> dict[str, list[Step]]:

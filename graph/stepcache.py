@@ -13,7 +13,11 @@ graph's generation (graph/generation.py) once per request. When the generation m
 reads what the change touched: a known, local change (an editor's flow, a school's map) drops
 just the steps, flows and hops it touched (`forget`); anything else empties it (`move_to`).
 Requests that miss the same organisation's step at once fetch it once (`claim`, `release`):
-the others wait for it instead of asking Neo4j the same 26,000-flow question side by side. It is
+the others wait for it instead of asking Neo4j the same 26,000-flow question side by side. A
+fetch that began a few generations ago (a 30,000-flow step takes seconds; an editor writes
+every second) is still kept, for the organisations no change since then has touched
+(`keep_steps` checks the changes followed since its generation): otherwise, under steady
+writes, the big steps would never be kept at all. It is
 bounded (rows and sources); when full, the least recently used step query goes first. Only the
 shared layers (national, catalogue) are ever in a step: a school's own layer is read apart for
 the answers that follow it (graph/journeys.py), so the cache cannot carry one school's flows
@@ -37,6 +41,7 @@ FORWARD = "reach_step"  # the step query out of organisations; "reach_step_back"
 
 MAX_ROWS = 150_000
 MAX_SOURCES = 50_000
+HISTORY = 512  # changes followed, remembered for fetches that began before them
 
 
 class StepCache:
@@ -54,7 +59,10 @@ class StepCache:
         self._actors: dict[str, Any] = {}
         self._hops: dict[tuple[Any, ...], Any] = {}  # keyed (flow id, ...)
         self._hop_keys: dict[str, set[tuple[Any, ...]]] = {}  # flow id -> its hops' keys
-        self._fetching: dict[tuple[str | None, StepKey, str], threading.Event] = {}
+        self._fetching: dict[tuple[StepKey, str], threading.Event] = {}
+        # the changes followed since the last emptying: (generation before, out of, into)
+        self._history: list[tuple[str | None, frozenset[str], frozenset[str]]] = []
+        self._befores: set[str | None] = set()  # the generations in `_history`
         self.max_rows = max_rows
         self.max_sources = max_sources
 
@@ -72,6 +80,8 @@ class StepCache:
                 self._nodes.clear()
                 self._values.clear()
                 self._rows = 0
+                self._history.clear()
+                self._befores.clear()
                 self._generation = generation
 
     def forget(self, generation: str | None, effects: Effects) -> None:
@@ -95,7 +105,30 @@ class StepCache:
                 prefixes = tuple(effects.source_prefixes)
                 for source_id in [s for s in self._sources if s.startswith(prefixes)]:
                     del self._sources[source_id]
+            self._history.append(
+                (self._generation, frozenset(effects.out_of), frozenset(effects.into))
+            )
+            del self._history[:-HISTORY]
+            self._befores = {before for before, _, _ in self._history}
             self._generation = generation
+
+    def _readable(self, generation: str | None) -> bool:
+        """Whether a request of `generation` may read what is kept: it is the cache's, or one
+        the cache followed on from (not emptied since). What it reads is then as new as the
+        cache or newer than its generation, never older: like a read of Neo4j a moment later.
+        (Keeps are stricter: `keep_steps`.) Under `_lock`."""
+        if generation is None:
+            return False
+        return generation == self._generation or generation in self._befores
+
+    def _touched_since(self, generation: str | None, name: str) -> frozenset[str] | None:
+        """The organisations whose `name` steps changed since `generation` (one this cache
+        followed), or None when it cannot say (emptied since, or too long ago). Under `_lock`."""
+        for at, (before, _, _) in enumerate(self._history):
+            if before == generation:
+                later = self._history[at:]
+                return frozenset().union(*(o if name == FORWARD else i for _, o, i in later))
+        return None
 
     def _drop_hops(self, flow_ids: Iterable[str]) -> None:
         for flow_id in flow_ids:
@@ -106,18 +139,18 @@ class StepCache:
         self, generation: str | None, key: StepKey, nodes: list[str]
     ) -> tuple[list[str], list[threading.Event]]:
         """Which of `nodes` this caller fetches (nobody else is fetching them), and the events
-        of those another request is fetching now: wait for them, then read the cache again.
-        Always `release` what was claimed, fetched or not."""
+        of those another request is fetching now: wait for them, then read the cache again
+        (what they kept is there, unless a change touched it meanwhile). Always `release`
+        what was claimed, fetched or not. Without a generation nothing is kept: no waiting."""
         if generation is None:
             return nodes, []
         mine: list[str] = []
         waits: dict[int, threading.Event] = {}
         with self._lock:
             for node in nodes:
-                flight = (generation, key, node)
-                event = self._fetching.get(flight)
+                event = self._fetching.get((key, node))
                 if event is None:
-                    self._fetching[flight] = threading.Event()
+                    self._fetching[(key, node)] = threading.Event()
                     mine.append(node)
                 else:
                     waits[id(event)] = event
@@ -128,7 +161,7 @@ class StepCache:
             return
         with self._lock:
             for node in nodes:
-                event = self._fetching.pop((generation, key, node), None)
+                event = self._fetching.pop((key, node), None)
                 if event is not None:
                     event.set()
 
@@ -137,7 +170,7 @@ class StepCache:
     ) -> dict[str, list[Step]]:
         """The cached rows of those `nodes` that have them (an empty list: no flows)."""
         with self._lock:
-            if generation is None or generation != self._generation or key not in self._steps:
+            if not self._readable(generation) or key not in self._steps:
                 return {}
             self._steps.move_to_end(key)
             known = self._steps[key]
@@ -147,8 +180,13 @@ class StepCache:
         self, generation: str | None, key: StepKey, rows_by_node: dict[str, list[Step]]
     ) -> None:
         with self._lock:
-            if generation is None or generation != self._generation:
+            if generation is None:
                 return
+            if generation != self._generation:  # fetched before changes this cache followed
+                touched = self._touched_since(generation, key[0])
+                if touched is None:
+                    return
+                rows_by_node = {n: r for n, r in rows_by_node.items() if n not in touched}
             entry = self._steps.setdefault(key, {})
             self._steps.move_to_end(key)
             for node, rows in rows_by_node.items():
@@ -167,19 +205,21 @@ class StepCache:
 
     def _flow(self, flow: dict[str, Any]) -> dict[str, Any]:
         """The one kept copy of a flow: nulls dropped, repeated texts and lists shared (the
-        26,000 census flows into LAs say the same things; kept apart they cost ~200 MB)."""
-        kept = self._flows.get(flow["id"])
-        if kept is None:
-            kept = {k: self._value(v) for k, v in flow.items() if v is not None}
-            self._flows[flow["id"]] = kept
-        return kept
+        26,000 census flows into LAs say the same things; kept apart they cost ~200 MB). A
+        copy is shared only while it says the same: a fetch that read a flow before (or after)
+        a change never hands its version to a row of another."""
+        return self._shared(self._flows, flow)
 
     def _node(self, node: dict[str, Any]) -> dict[str, Any]:
-        kept = self._nodes.get(node["id"])
-        if kept is None:
-            kept = {k: self._value(v) for k, v in node.items() if v is not None}
-            self._nodes[node["id"]] = kept
-        return kept
+        return self._shared(self._nodes, node)
+
+    def _shared(self, kept: dict[str, dict[str, Any]], record: dict[str, Any]) -> dict[str, Any]:
+        made = {k: self._value(v) for k, v in record.items() if v is not None}
+        found = kept.get(record["id"])
+        if found == made:
+            return found
+        kept[record["id"]] = made
+        return made
 
     def _value(self, value: Any) -> Any:
         if isinstance(value, list):
@@ -190,7 +230,7 @@ class StepCache:
 
     def sources(self, generation: str | None, ids: set[str]) -> dict[str, Any]:
         with self._lock:
-            if generation is None or generation != self._generation:
+            if not self._readable(generation):
                 return {}
             return {i: self._sources[i] for i in ids if i in self._sources}
 
@@ -204,13 +244,13 @@ class StepCache:
 
     def actor(self, generation: str | None, actor_id: str) -> Any:
         with self._lock:
-            if generation is None or generation != self._generation:
+            if not self._readable(generation):
                 return None
             return self._actors.get(actor_id)
 
     def keep_actor(self, generation: str | None, actor: Any) -> None:
-        with self._lock:
-            if generation is None or generation != self._generation:
+        with self._lock:  # no change the cache follows changes an organisation's record
+            if not self._readable(generation):
                 return
             if len(self._actors) >= self.max_sources:
                 self._actors.clear()
@@ -218,7 +258,7 @@ class StepCache:
 
     def hop(self, generation: str | None, key: tuple[Any, ...]) -> Any:
         with self._lock:
-            if generation is None or generation != self._generation:
+            if not self._readable(generation):
                 return None
             return self._hops.get(key)
 

@@ -326,3 +326,68 @@ def test_a_step_another_request_is_fetching_is_waited_for() -> None:
     snap.release_steps(STEP, mine)
     assert wait[0].is_set()
     assert CacheSnapshot.uncached().claim_steps(STEP, ["a"]) == (["a"], [])
+
+
+def test_a_fetch_begun_before_changes_is_kept_where_they_did_not_touch() -> None:
+    graph = Graph()
+    db = cast(Database, graph)
+    cache = GraphCache()
+    slow = cache.sync(db)  # a big step fetch begins here ...
+    graph.change("flow.add", target="f9", record={"id": "f9", "from": "a", "to": "c"})
+    graph.change("school-map.replace", urn="100000", target="100000")
+    cache.sync(db)  # ... two changes are followed meanwhile ...
+    slow.keep_steps(STEP, {"a": [ROW], "b": []})  # ... and it ends: a was touched, b not
+    slow.keep_steps(BACK, {"b": [ROW], "c": []})
+    now = cache.sync(db)
+    assert now.steps(STEP, ["a", "b"]) == {"b": []}
+    assert now.steps(BACK, ["b", "c"]).keys() == {"b"}
+    graph.change("load")
+    cache.sync(db)  # emptied: what began before cannot be placed any more
+    slow.keep_steps(STEP, {"b": []})
+    assert cache.sync(db).steps(STEP, ["b"]) == {}
+
+
+def test_a_shared_flow_copy_is_never_an_older_version() -> None:
+    snap = GraphCache().sync(cast(Database, Graph()))
+    old = snap.compact("a", "b", {"id": "f1", "valid_to": None}, {"id": "b"})
+    new = snap.compact("a", "b", {"id": "f1", "valid_to": "2020-01"}, {"id": "b"})
+    assert old[2] == {"id": "f1"} and new[2] == {"id": "f1", "valid_to": "2020-01"}
+    again = snap.compact("a", "b", {"id": "f1", "valid_to": "2020-01"}, {"id": "b"})
+    assert again[2] is new[2]  # the same content: one shared copy
+
+
+def test_a_request_that_began_before_a_followed_change_still_reads_the_cache() -> None:
+    graph = Graph()
+    db = cast(Database, graph)
+    cache, early = filled(graph)
+    graph.change("school-map.replace", urn="100000", target="100000")
+    cache.sync(db)
+    # the request of the generation before reads what is kept now (as new or newer than it)
+    assert early.steps(STEP, ["a"]).keys() == {"a"}
+    assert early.sources({"s1"}) == {"s1": "one"}
+    graph.change("load")
+    cache.sync(db)
+    assert early.steps(STEP, ["a"]) == {}  # emptied since: nothing to read
+
+
+def test_a_window_that_sees_an_entry_its_count_missed_is_followed_not_emptied() -> None:
+    graph = Graph()
+    db = cast(Database, graph)
+    cache, _ = filled(graph)
+    graph.change("token.create", target="t1")
+    graph.change("token.create", target="t2")
+    counted = graph.read
+
+    def skewed(name: str, **params: Any) -> list[dict[str, Any]]:
+        rows = counted(name, **params)
+        if name == "audit_window":  # the count was read before t2 committed, the list after
+            rows[0]["entries"] -= 1
+            rows[0]["newest"] = "audit-2"
+        return rows
+
+    graph.read = skewed  # type: ignore[method-assign]
+    cache.sync(db, ("2:audit-2",))
+    graph.read = counted  # type: ignore[method-assign]
+    snap = cache.sync(db)  # the count has caught up: nothing new, nothing to empty
+    assert cache.moves == {"followed": 1, "emptied": 1}
+    assert snap.steps(STEP, ["a"]) != {}
