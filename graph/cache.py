@@ -6,10 +6,11 @@ named entries such as the schools' notices. It has one staleness rule: the graph
 (graph/generation.py), which every change edflows makes moves. `GraphCache.sync` reads it
 (one small indexed read). When it moved, the cache reads the audit entries of the change
 (`graph.generation.read_window`): a change it can follow (an editor's flow, a school's map or
-profile, a token) drops just what it touched from the steps, and the catalogue and named
-entries; anything else (a load, an import, entries it cannot account for) empties every part
-at once. A request carrying an OLDER generation than the cache (read just before another
-request moved it) works from the newer one; it never moves the cache back. No timers.
+profile, a token) drops just what it touched from the steps, and the named entries (the
+catalogue stays: only loads write data items); anything else (a load, an import, entries it
+cannot account for) empties every part at once. A request carrying an OLDER generation than
+the cache (read just before another request moved it) works from the newer one; it never moves
+the cache back. No timers.
 
 Under load, two more things are shared (`shared`): identical answers asked at the same time are
 built once (the others wait for it), and at most `HEAVY_AT_ONCE` answers are built at a time;
@@ -67,6 +68,7 @@ class GraphCache:
     ) -> None:
         self._lock = threading.Lock()
         self._moving = threading.Lock()  # one request at a time reads a change's entries
+        self._index_lock = threading.Lock()  # ... and the catalogue
         self._generation: str | None = None
         self.steps = steps or StepCache()
         self._index: ItemIndex | None = None
@@ -136,7 +138,6 @@ class GraphCache:
                 newest = window.entries[0].id if window.entries else newest_of(window.generation)
                 generation = key(max(after or 0, (before or 0) + len(new)), newest)
                 if followed.answers:
-                    self._index = None
                     self._entries.clear()
                 self.steps.forget(generation, followed)
                 self.moves["followed"] += 1
@@ -184,15 +185,19 @@ class GraphCache:
         return flight.value  # type: ignore[no-any-return]
 
     def index(self, generation: str | None, db: Database) -> ItemIndex:
-        """The catalogue for `generation`, read once per generation."""
-        with self._lock:
-            if generation is not None and generation == self._generation and self._index:
-                return self._index
-        index = read_item_index(db)
-        with self._lock:
-            if generation is not None and generation == self._generation:
-                self._index = index
-        return index
+        """The catalogue, read once (by one request while the others wait) and kept until a
+        change the cache cannot follow: no followed change (a flow, a map, a profile) changes
+        the data items, which only loads write."""
+        with self._index_lock:
+            with self._lock:
+                if self._index is not None and self.steps.readable(generation):
+                    return self._index
+                now = self._generation
+            index = read_item_index(db)
+            with self._lock:
+                if generation is not None and self._generation == now:
+                    self._index = index
+            return index
 
     def entry(self, generation: str | None, kind: str, key: Any) -> Any:
         with self._lock:

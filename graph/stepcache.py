@@ -112,6 +112,10 @@ class StepCache:
             self._befores = {before for before, _, _ in self._history}
             self._generation = generation
 
+    def readable(self, generation: str | None) -> bool:
+        with self._lock:
+            return self._readable(generation)
+
     def _readable(self, generation: str | None) -> bool:
         """Whether a request of `generation` may read what is kept: it is the cache's, or one
         the cache followed on from (not emptied since). What it reads is then as new as the

@@ -391,3 +391,16 @@ def test_a_window_that_sees_an_entry_its_count_missed_is_followed_not_emptied() 
     snap = cache.sync(db)  # the count has caught up: nothing new, nothing to empty
     assert cache.moves == {"followed": 1, "emptied": 1}
     assert snap.steps(STEP, ["a"]) != {}
+
+
+def test_the_catalogue_is_read_once_across_followed_changes() -> None:
+    graph = Graph()
+    db = cast(Database, graph)
+    cache = GraphCache()
+    first = cache.sync(db).index(db)
+    graph.change("flow.add", target="f9", record={"id": "f9", "from": "a", "to": "c"})
+    graph.change("school-map.replace", urn="100000", target="100000")
+    assert cache.sync(db).index(db) is first
+    assert graph.reads.count("item_index") == 1
+    graph.change("load")  # a load may write data items
+    assert cache.sync(db).index(db) is not first
