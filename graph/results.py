@@ -117,13 +117,19 @@ class FlowFields(BaseModel):
     purposes: list[str] = Field(default_factory=list, description="its purposes (model.yaml)")
     purpose_text: str | None = Field(default=None, description="its purpose, in words")
     lawful_basis: str | None = None
-    art9_condition: str | None = None
+    art9_condition: str | None = Field(
+        default=None, description="the UK GDPR Article 9 condition, for special category data"
+    )
     retention: str | None = Field(default=None, description="how long the data is kept")
     retention_indefinite: bool = Field(default=False, description="kept with no end")
     storage_country: str | None = Field(default=None, description="where the data is stored")
     tier: int | None = Field(default=None, description="its NPD tier (1 is the most sensitive)")
-    valid_from: str | None = None
-    valid_to: str | None = None
+    valid_from: str | None = Field(
+        default=None, description="when it came into force, as stated: YYYY, YYYY-MM or YYYY-MM-DD"
+    )
+    valid_to: str | None = Field(
+        default=None, description="when it ends or ended, as stated: YYYY, YYYY-MM or YYYY-MM-DD"
+    )
     outcome: str | None = None
     conflicts: list[str] = Field(
         default_factory=list, description="the fields on which live claims disagree"
