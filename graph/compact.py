@@ -23,19 +23,22 @@ question (evidence class, matched items), so within one answer one flow has one 
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from graph.compact_example import EXAMPLE_REACH
 from graph.results import (
-    ActorRef,
     Hop,
     HopFields,
-    ItemRef,
+    PathsAnswer,
     PathsResult,
+    ReachAnswer,
     Reached,
+    ReachedAnswer,
     ReachResult,
-    ReachSummary,
     SourceRef,
+    UpstreamAnswer,
     UpstreamResult,
 )
 
@@ -61,15 +64,19 @@ class CompactHop(HopFields):
     )
 
 
-class CompactReached(BaseModel):
+class CompactTables(BaseModel):
+    """What a compact answer adds to the full one's fields: each flow and source once."""
+
+    flows: dict[str, CompactHop] = Field(description=FLOWS_DESCRIPTION)
+    sources: dict[str, SourceRef] = Field(description=SOURCES_DESCRIPTION)
+
+
+class CompactReached(ReachedAnswer[str]):
     """An organisation the item can reach (or, upstream, an origin), with ONE shortest
     witness path as flow ids."""
 
     model_config = ConfigDict(extra="forbid")
 
-    actor: ActorRef
-    evidence: str = Field(examples=["stated"])
-    hops: int = Field(description="the number of hops of the path", examples=[1])
     path: list[str] = Field(
         description="the witness path: flow ids in the direction the data moves, each a key "
         "of the answer's `flows`",
@@ -77,62 +84,31 @@ class CompactReached(BaseModel):
     )
 
 
-class CompactReach(BaseModel):
+class CompactReach(CompactTables, ReachAnswer[CompactReached]):
     """`/reach`: every organisation the item can reach, each with one witness path of flow
     ids; the flows' hops in `flows` and their sources in `sources`, each once."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EXAMPLE_REACH]})
 
-    origin: ActorRef
-    item: ItemRef
-    include_derived: bool
-    as_of: str | None
-    max_hops: int
-    recipient_type: str | None
-    reached: list[CompactReached]
-    summary: ReachSummary
-    flows: dict[str, CompactHop] = Field(description=FLOWS_DESCRIPTION)
-    sources: dict[str, SourceRef] = Field(description=SOURCES_DESCRIPTION)
 
-
-class CompactPaths(BaseModel):
+class CompactPaths(CompactTables, PathsAnswer[str]):
     """`/paths`: the shortest paths as lists of flow ids; their hops in `flows` and sources
     in `sources`, each once."""
 
     model_config = ConfigDict(extra="forbid")
 
-    origin: ActorRef
-    target: ActorRef
-    item: ItemRef
-    evidence: str | None = Field(description="the best evidence class of any path; null: none")
-    hops: int | None = Field(description="the number of hops of each path; null: no path")
     paths: list[list[str]] = Field(
         description="each shortest path as flow ids from `origin` to `target`, each a key of "
         "`flows`",
         examples=[[["flow:census-return:example"]]],
     )
-    truncated: bool = Field(description="more shortest paths exist than are listed")
-    flows: dict[str, CompactHop] = Field(description=FLOWS_DESCRIPTION)
-    sources: dict[str, SourceRef] = Field(description=SOURCES_DESCRIPTION)
 
 
-class CompactUpstream(BaseModel):
+class CompactUpstream(CompactTables, UpstreamAnswer[CompactReached]):
     """`/sources-of`: where the data reaching the target comes from, each origin with one
     path of flow ids (running forward to the target); hops in `flows`, sources in `sources`."""
 
     model_config = ConfigDict(extra="forbid")
-
-    target: ActorRef
-    item: ItemRef
-    origins: list[CompactReached] = Field(
-        description="where the data reaching the target comes from (nearest first, up to "
-        "`limit`); each path runs forward to the target"
-    )
-    total: int = Field(description="how many origins there are in all")
-    truncated: bool = Field(description="more origins exist than are listed")
-    summary: ReachSummary = Field(description="over ALL origins, not just those listed")
-    flows: dict[str, CompactHop] = Field(description=FLOWS_DESCRIPTION)
-    sources: dict[str, SourceRef] = Field(description=SOURCES_DESCRIPTION)
 
 
 # -- full -> compact ---------------------------------------------------------------------------
@@ -170,36 +146,31 @@ class _Table:
         )
 
 
+def _kept(answer: BaseModel, full: type[BaseModel], steps: str) -> dict[str, Any]:
+    """The fields of an answer that both shapes share (`full`'s, but its paths, `steps`)."""
+    return {k: getattr(answer, k) for k in full.model_fields if k != steps}
+
+
 def compact_reach(result: ReachResult) -> CompactReach:
-    table = _Table()
-    reached = [table.reached(r) for r in result.reached]
-    return CompactReach.model_construct(
-        **{k: getattr(result, k) for k in ReachResult.model_fields if k != "reached"},
-        reached=reached,
-        flows=table.flows,
-        sources=table.sources,
-    )
+    t = _Table()
+    reached = [t.reached(r) for r in result.reached]
+    kept = _kept(result, ReachResult, "reached")
+    return CompactReach.model_construct(**kept, reached=reached, flows=t.flows, sources=t.sources)
 
 
 def compact_paths(result: PathsResult) -> CompactPaths:
-    table = _Table()
-    paths = [[table.add(h) for h in path] for path in result.paths]
-    return CompactPaths.model_construct(
-        **{k: getattr(result, k) for k in PathsResult.model_fields if k != "paths"},
-        paths=paths,
-        flows=table.flows,
-        sources=table.sources,
-    )
+    t = _Table()
+    paths = [[t.add(h) for h in path] for path in result.paths]
+    kept = _kept(result, PathsResult, "paths")
+    return CompactPaths.model_construct(**kept, paths=paths, flows=t.flows, sources=t.sources)
 
 
 def compact_upstream(result: UpstreamResult) -> CompactUpstream:
-    table = _Table()
-    origins = [table.reached(r) for r in result.origins]
+    t = _Table()
+    origins = [t.reached(r) for r in result.origins]
+    kept = _kept(result, UpstreamResult, "origins")
     return CompactUpstream.model_construct(
-        **{k: getattr(result, k) for k in UpstreamResult.model_fields if k != "origins"},
-        origins=origins,
-        flows=table.flows,
-        sources=table.sources,
+        **kept, origins=origins, flows=t.flows, sources=t.sources
     )
 
 
@@ -234,23 +205,18 @@ class _Expander:
 def expand_reach(answer: CompactReach) -> ReachResult:
     """The full answer a compact reach stands for."""
     x = _Expander(answer.flows, answer.sources)
-    return ReachResult(
-        **{k: getattr(answer, k) for k in ReachResult.model_fields if k != "reached"},
-        reached=[x.reached(r) for r in answer.reached],
-    )
+    reached = [x.reached(r) for r in answer.reached]
+    return ReachResult(**_kept(answer, ReachResult, "reached"), reached=reached)
 
 
 def expand_paths(answer: CompactPaths) -> PathsResult:
     x = _Expander(answer.flows, answer.sources)
     return PathsResult(
-        **{k: getattr(answer, k) for k in PathsResult.model_fields if k != "paths"},
-        paths=[x.path(p) for p in answer.paths],
+        **_kept(answer, PathsResult, "paths"), paths=[x.path(p) for p in answer.paths]
     )
 
 
 def expand_upstream(answer: CompactUpstream) -> UpstreamResult:
     x = _Expander(answer.flows, answer.sources)
-    return UpstreamResult(
-        **{k: getattr(answer, k) for k in UpstreamResult.model_fields if k != "origins"},
-        origins=[x.reached(r) for r in answer.origins],
-    )
+    origins = [x.reached(r) for r in answer.origins]
+    return UpstreamResult(**_kept(answer, UpstreamResult, "origins"), origins=origins)

@@ -21,11 +21,13 @@ from graph.names import NameService
 from graph.results import (
     ActorRef,
     FigureRef,
+    FlowFields,
     GraphEdge,
     GraphNode,
     SourceRef,
     Subgraph,
     figures_from,
+    flow_field,
 )
 
 SUBGRAPH_LIMIT = 500
@@ -58,21 +60,27 @@ class ItemSuggestion(BaseModel):
 
 
 class FlowSummary(BaseModel):
+    """A flow of an organisation's record: the other end and some of the flow's fields."""
+
     id: str
     kind: str | None = None
     other_id: str
     other_name: str | None = None
-    items: list[str] = Field(default_factory=list)
-    tier: int | None = None
-    valid_from: str | None = None
-    valid_to: str | None = None
-    outcome: str | None = None
-    purpose_text: str | None = None
-    purposes: list[str] = Field(default_factory=list)
-    lawful_basis: str | None = None
-    retention: str | None = None
-    conflicts: list[str] = Field(default_factory=list)
+    items: list[str] = flow_field("items")
+    tier: int | None = flow_field("tier")
+    valid_from: str | None = flow_field("valid_from")
+    valid_to: str | None = flow_field("valid_to")
+    outcome: str | None = flow_field("outcome")
+    purpose_text: str | None = flow_field("purpose_text")
+    purposes: list[str] = flow_field("purposes")
+    lawful_basis: str | None = flow_field("lawful_basis")
+    retention: str | None = flow_field("retention")
+    conflicts: list[str] = flow_field("conflicts")
     source_ids: list[str] = Field(default_factory=list)
+
+
+# the fields of a FlowSummary that are a flow's own (FlowFields), read as stored
+SUMMARY_FIELDS = tuple(n for n in FlowSummary.model_fields if n in FlowFields.model_fields)
 
 
 class ActorDetail(BaseModel):
@@ -106,16 +114,16 @@ class Release(BaseModel):
     recipient: str | None = None
     recipient_type: str | None = None
     kind: str | None = None
-    tier: int | None = None
+    tier: int | None = flow_field("tier")
     year: int | None = None
     date: str | None = None
-    outcome: str | None = None
+    outcome: str | None = flow_field("outcome")
     in_effect: bool | None = None
-    items: list[str] = Field(default_factory=list)
-    purpose: str | None = None
+    items: list[str] = flow_field("items")
+    purpose: str | None = flow_field("purpose_text")
     release_ref: str | None = None
-    conflicts: list[str] = Field(default_factory=list)
-    disputed_items: list[str] = Field(default_factory=list)
+    conflicts: list[str] = flow_field("conflicts")
+    disputed_items: list[str] = flow_field("disputed_items")
     source_ids: list[str] = Field(default_factory=list)
     date_precision: str = Field(
         default="undated", description="day, month or year as the sources give it; undated"
@@ -124,8 +132,8 @@ class Release(BaseModel):
     register_rows: list[str] = Field(
         default_factory=list, description="the register rows this one release was built from"
     )
-    figures: list[FigureRef] = Field(default_factory=list, description="figures its sources state")
-    record: str = Field(default="", description="the flow's own record (GET /flows/{id})")
+    figures: list[FigureRef] = flow_field("figures")
+    record: str = flow_field("record")
 
 
 class ReleasePage(BaseModel):
@@ -441,20 +449,10 @@ def _node(node: dict[str, Any]) -> dict[str, Any]:
 def _flow(f: dict[str, Any], direction: str) -> FlowSummary:
     return FlowSummary(
         id=f["id"],
-        kind=f.get("kind"),
         other_id=f[f"{direction}_id"],
         other_name=f.get(f"{direction}_name"),
-        items=f.get("items") or [],
-        tier=f.get("tier"),
-        valid_from=f.get("valid_from"),
-        valid_to=f.get("valid_to"),
-        outcome=f.get("outcome"),
-        purpose_text=f.get("purpose_text"),
-        purposes=f.get("purposes") or [],
-        lawful_basis=f.get("lawful_basis"),
-        retention=f.get("retention"),
-        conflicts=f.get("conflicts") or [],
         source_ids=f.get("source_ids") or [],
+        **{name: f[name] for name in SUMMARY_FIELDS if f.get(name) is not None},
     )
 
 

@@ -27,7 +27,7 @@ from graph.results import (
     ReachResult,
     SourceRef,
     UpstreamResult,
-    figures_from,
+    flow_values,
 )
 from graph.stepcache import Step, StepKey
 from graph.traversal import (
@@ -425,34 +425,17 @@ def _actor_ref(node: dict[str, Any]) -> ActorRef:
 
 
 def _hop(edge: Edge, sources: dict[str, SourceRef], derived: set[str]) -> Hop:
+    """A flow's hop: its ends and evidence from the edge, its fields (`FlowFields`) from the
+    flow as the step query projects it (`flow_values`)."""
     f = edge.flow
     return Hop(
         flow_id=edge.flow_id,
         from_id=edge.src,
         to_id=edge.dst,
-        kind=f.get("kind") or "flow",
         evidence=edge.evidence,
         matched_items=list(edge.matched),
         derived=bool(edge.matched) and all(m in derived for m in edge.matched),
-        items=(f.get("items") or []),
-        subjects=(f.get("subjects") or []),
-        purposes=(f.get("purposes") or []),
-        purpose_text=f.get("purpose_text"),
-        lawful_basis=f.get("lawful_basis"),
-        art9_condition=f.get("art9_condition"),
-        retention=f.get("retention"),
-        retention_indefinite=bool(f.get("retention_indefinite")),
-        storage_country=f.get("storage_country"),
-        tier=f.get("tier"),
-        valid_from=f.get("valid_from"),
-        valid_to=f.get("valid_to"),
-        outcome=f.get("outcome"),
-        conflicts=(f.get("conflicts") or []),
-        disputed_items=(f.get("disputed_items") or []),
-        denied_items=(f.get("denied_items") or []),
-        disputes=json.loads(f["disputes_json"]) if f.get("disputes_json") else [],
-        figures=figures_from(f),
-        record=f"/flows/{edge.flow_id}",
+        **flow_values(f),
         sources=[sources.get(s) or SourceRef(id=s) for s in (f.get("source_ids") or [])],
     )
 

@@ -4,8 +4,9 @@ and the pages, so the three never disagree."""
 from __future__ import annotations
 
 import json
+from copy import copy
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, Field
 
@@ -97,38 +98,42 @@ class Dispute(BaseModel):
     denied_by: list[DisputeSide]
 
 
-class HopFields(BaseModel):
-    """What a hop says about its flow, but its sources: shared by `Hop` (sources in full) and
-    the compact answers' `CompactHop` (source ids, graph/compact.py)."""
+class FlowFields(BaseModel):
+    """A flow's fields as the answers show them, DECLARED ONCE: names, types, defaults and
+    descriptions. Every model that shows a flow derives from it: `Hop` and the compact
+    answers' `CompactHop` (through `HopFields`), and, field by field through `flow_field`,
+    the flows of an organisation's record (`FlowSummary`), the releases (`Release`), a
+    notice's recipients (`Recipient`) and the records loaders write (`FlowFacts`).
 
-    flow_id: str = Field(examples=["flow:census-return:example"])
-    from_id: str
-    to_id: str
+    The queries that feed hops (`cypher/reach_step*.cypher`, `cypher/reach_layer_flows.cypher`)
+    project exactly `HOP_PROPERTIES` (tests/unit/test_flow_fields.py checks it), and
+    `flow_values` turns such a row into these fields."""
+
     kind: str = Field(examples=["census_return"])
-    evidence: str = Field(
-        description="stated (the flow lists the item), disputed (it lists it, but other live "
-        "claims deny it), implied (only an NPD tier that covers it), unknown (the flow states "
-        "neither items nor tier)",
-        examples=["stated"],
+    items: list[str] = Field(
+        default_factory=list, description="the data items the flow carries (catalogue ids)"
     )
-    matched_items: list[str] = Field(
-        default_factory=list, description="the flow's items that carry the item asked about"
-    )
-    derived: bool = Field(default=False, description="carried only as data derived from the item")
-    items: list[str] = Field(default_factory=list)
-    subjects: list[str] = Field(default_factory=list)
-    purposes: list[str] = Field(default_factory=list)
-    purpose_text: str | None = None
+    subjects: list[str] = Field(default_factory=list, description="whose data it is")
+    purposes: list[str] = Field(default_factory=list, description="its purposes (model.yaml)")
+    purpose_text: str | None = Field(default=None, description="its purpose, in words")
     lawful_basis: str | None = None
-    art9_condition: str | None = None
-    retention: str | None = None
-    retention_indefinite: bool = False
-    storage_country: str | None = None
-    tier: int | None = None
-    valid_from: str | None = None
-    valid_to: str | None = None
+    art9_condition: str | None = Field(
+        default=None, description="the UK GDPR Article 9 condition, for special category data"
+    )
+    retention: str | None = Field(default=None, description="how long the data is kept")
+    retention_indefinite: bool = Field(default=False, description="kept with no end")
+    storage_country: str | None = Field(default=None, description="where the data is stored")
+    tier: int | None = Field(default=None, description="its NPD tier (1 is the most sensitive)")
+    valid_from: str | None = Field(
+        default=None, description="when it came into force, as stated: YYYY, YYYY-MM or YYYY-MM-DD"
+    )
+    valid_to: str | None = Field(
+        default=None, description="when it ends or ended, as stated: YYYY, YYYY-MM or YYYY-MM-DD"
+    )
     outcome: str | None = None
-    conflicts: list[str] = Field(default_factory=list)
+    conflicts: list[str] = Field(
+        default_factory=list, description="the fields on which live claims disagree"
+    )
     disputed_items: list[str] = Field(
         default_factory=list, description="items some live claims state and others deny"
     )
@@ -146,19 +151,91 @@ class HopFields(BaseModel):
     )
 
 
+# The flow properties each field of `FlowFields` is read from, where it is not its own name
+READ_FROM: dict[str, tuple[str, ...]] = {
+    "disputes": ("disputes_json",),
+    "figures": ("figures_json", "own_figures_json"),
+    "record": ("id",),
+}
+# The fields stored as they are shown, under their own names (`kind` too; "flow" when none)
+STORED_AS_SHOWN = tuple(name for name in FlowFields.model_fields if name not in READ_FROM)
+# Exactly what a query that feeds hops projects of a flow: which flow (`id`), its `layer`,
+# its `source_ids` (its sources, by id), and the properties its fields are read from
+HOP_PROPERTIES: tuple[str, ...] = tuple(
+    dict.fromkeys(
+        [
+            "id",
+            "layer",
+            "source_ids",
+            *(p for name in FlowFields.model_fields for p in READ_FROM.get(name, (name,))),
+        ]
+    )
+)
+
+
+def flow_values(flow: dict[str, Any]) -> dict[str, Any]:
+    """A flow as a hop query projects it (`HOP_PROPERTIES`), as the values of `FlowFields`:
+    a property that is missing or null takes the field's default."""
+    values = {name: flow[name] for name in STORED_AS_SHOWN if flow.get(name) is not None}
+    values["kind"] = flow.get("kind") or "flow"
+    values["disputes"] = json.loads(flow["disputes_json"]) if flow.get("disputes_json") else []
+    values["figures"] = figures_from(flow)
+    values["record"] = f"/flows/{flow['id']}"
+    return values
+
+
+def flow_field(name: str) -> Any:
+    """The declaration of one of `FlowFields`' fields (default, description, examples), for a
+    model that shows only some of a flow's fields: `items: list[str] = flow_field("items")`.
+    tests/unit/test_flow_fields.py checks that each such model's field keeps its type."""
+    return copy(FlowFields.model_fields[name])
+
+
+class HopEnds(BaseModel):
+    """Which flow a hop is, between which ends, and how it carries the item asked about."""
+
+    flow_id: str = Field(examples=["flow:census-return:example"])
+    from_id: str
+    to_id: str
+    evidence: str = Field(
+        description="stated (the flow lists the item), disputed (it lists it, but other live "
+        "claims deny it), implied (only an NPD tier that covers it), unknown (the flow states "
+        "neither items nor tier)",
+        examples=["stated"],
+    )
+    matched_items: list[str] = Field(
+        default_factory=list, description="the flow's items that carry the item asked about"
+    )
+    derived: bool = Field(default=False, description="carried only as data derived from the item")
+
+
+class HopFields(FlowFields, HopEnds):
+    """What a hop says about its flow, but its sources: its ends (`HopEnds`), then the flow's
+    fields (`FlowFields`). Shared by `Hop` (sources in full) and the compact answers'
+    `CompactHop` (source ids, graph/compact.py)."""
+
+
 class Hop(HopFields):
     """One flow on a path, with everything its sources say about it."""
 
     sources: list[SourceRef] = Field(default_factory=list)
 
 
-class Reached(BaseModel):
+P = TypeVar("P")  # a step of a path: a `Hop` (full answers) or a flow id (compact answers)
+R = TypeVar("R")  # a reached organisation: `Reached` (full) or `CompactReached` (compact)
+
+
+class ReachedAnswer(BaseModel, Generic[P]):
     """An organisation the item can reach, with ONE shortest witness path."""
 
     actor: ActorRef
     evidence: str = Field(examples=["stated"])
-    hops: int = Field(examples=[3])
-    path: list[Hop]
+    hops: int = Field(description="the number of hops of the path", examples=[1])
+    path: list[P]
+
+
+class Reached(ReachedAnswer[Hop]):
+    """An organisation the item can reach, with ONE shortest witness path."""
 
 
 class ReachSummary(BaseModel):
@@ -179,37 +256,55 @@ class ReachSummary(BaseModel):
     )
 
 
-class ReachResult(BaseModel):
+class ReachAnswer(BaseModel, Generic[R]):
+    """`/reach`'s fields, full (`ReachResult`) or compact (graph/compact.py `CompactReach`)."""
+
     origin: ActorRef
     item: ItemRef
     include_derived: bool
     as_of: str | None
     max_hops: int
     recipient_type: str | None
-    reached: list[Reached]
+    reached: list[R]
     summary: ReachSummary
 
 
-class PathsResult(BaseModel):
+class ReachResult(ReachAnswer[Reached]):
+    pass
+
+
+class PathsAnswer(BaseModel, Generic[P]):
+    """`/paths`' fields, full (`PathsResult`) or compact (graph/compact.py `CompactPaths`)."""
+
     origin: ActorRef
     target: ActorRef
     item: ItemRef
     evidence: str | None = Field(description="the best evidence class of any path; null: none")
-    hops: int | None
-    paths: list[list[Hop]]
+    hops: int | None = Field(description="the number of hops of each path; null: no path")
+    paths: list[list[P]]
     truncated: bool = Field(description="more shortest paths exist than are listed")
 
 
-class UpstreamResult(BaseModel):
+class PathsResult(PathsAnswer[Hop]):
+    pass
+
+
+class UpstreamAnswer(BaseModel, Generic[R]):
+    """`/sources-of`'s fields, full (`UpstreamResult`) or compact (`CompactUpstream`)."""
+
     target: ActorRef
     item: ItemRef
-    origins: list[Reached] = Field(
+    origins: list[R] = Field(
         description="where the data reaching the target comes from (nearest first, up to "
         "`limit`); each path runs forward to the target"
     )
     total: int = Field(description="how many origins there are in all")
     truncated: bool = Field(description="more origins exist than are listed")
     summary: ReachSummary = Field(description="over ALL origins, not just those listed")
+
+
+class UpstreamResult(UpstreamAnswer[Reached]):
+    pass
 
 
 class CutResult(BaseModel):

@@ -30,7 +30,7 @@ from graph.in_force import in_force, to_day
 from graph.items import ItemIndex
 from graph.journey_query import JourneyQuery
 from graph.journeys import JourneyService
-from graph.results import ActorRef, Reached, SourceRef, iso_utc
+from graph.results import ActorRef, Reached, SourceRef, flow_field, iso_utc
 from graph.traversal import EVIDENCE
 
 NOT_STATED = "not stated in the map"
@@ -64,13 +64,14 @@ class Recipient(BaseModel):
     hops: int
     route: list[str] = Field(description="names of the organisations on the way, in order")
     system: str | None = Field(default=None, description="the school's system it leaves by")
-    purposes: list[str] = Field(default_factory=list)
-    purpose_text: str | None = None
-    lawful_basis: str | None = None
-    art9_condition: str | None = None
-    retention: str | None = None
-    kept_indefinitely: bool = False
-    storage: str | None = None
+    # the last hop's fields, as FlowFields declares them
+    purposes: list[str] = flow_field("purposes")
+    purpose_text: str | None = flow_field("purpose_text")
+    lawful_basis: str | None = flow_field("lawful_basis")
+    art9_condition: str | None = flow_field("art9_condition")
+    retention: str | None = flow_field("retention")
+    kept_indefinitely: bool = flow_field("retention_indefinite")
+    storage: str | None = flow_field("storage_country")
     storage_status: str = Field(description="uk, outside, mixed or unknown")
     conflicts: list[str] = Field(default_factory=list)
     source_ids: list[str] = Field(default_factory=list)

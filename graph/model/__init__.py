@@ -34,6 +34,7 @@ from graph.model.values import (
     first_day,
     last_day,
 )
+from graph.results import flow_field
 
 __all__ = [
     "PARTIAL_DATE",
@@ -164,6 +165,16 @@ class ActorRecord(Record):
         return sorted({e.source for e in self.evidence})
 
 
+def _computed(name: str) -> Any:
+    """One of `FlowFields`' fields that a record computes from its claims: read-only."""
+    declared = flow_field(name)
+    return Field(
+        default_factory=list,
+        json_schema_extra={"readOnly": True},
+        description=f"computed: {declared.description}",
+    )
+
+
 class FlowFacts(Record):
     """What a flow says: items, subjects, purpose, law, retention, storage, tier, dates and
     the claims of its sources. Shared by flows and by the base map's flow templates.
@@ -173,20 +184,24 @@ class FlowFacts(Record):
     the sources as a whole). `conflicts`, `denied_items` and `disputed_items` are always
     computed; values given for them are replaced."""
 
+    # the fields an answer shows are declared once, in graph/results.py `FlowFields`; here
+    # they take its defaults and descriptions, with the checks a record adds
     kind: FlowKind
-    items: list[str] = Field(default_factory=list)
-    subjects: list[Subject] = Field(default_factory=lambda: ["pupil"])
-    purposes: list[Purpose] = Field(default_factory=list)
-    purpose_text: str | None = None
-    lawful_basis: str | None = None
-    art9_condition: str | None = None
-    retention: str | None = None
-    retention_indefinite: bool = False
-    storage_country: str | None = None
+    items: list[str] = flow_field("items")
+    subjects: list[Subject] = Field(
+        default_factory=lambda: ["pupil"], description=flow_field("subjects").description
+    )
+    purposes: list[Purpose] = flow_field("purposes")
+    purpose_text: str | None = flow_field("purpose_text")
+    lawful_basis: str | None = flow_field("lawful_basis")
+    art9_condition: str | None = flow_field("art9_condition")
+    retention: str | None = flow_field("retention")
+    retention_indefinite: bool = flow_field("retention_indefinite")
+    storage_country: str | None = flow_field("storage_country")
     viewers: list[str] = Field(default_factory=list)
-    tier: int | None = Field(default=None, ge=1, le=4)
-    valid_from: PartialDate | None = None
-    valid_to: PartialDate | None = None
+    tier: Annotated[int, Field(ge=1, le=4)] | None = flow_field("tier")
+    valid_from: PartialDate | None = flow_field("valid_from")
+    valid_to: PartialDate | None = flow_field("valid_to")
     agreement: str | None = Field(
         default=None,
         description="the agreement an arrangement runs under, without its version (register "
@@ -195,21 +210,9 @@ class FlowFacts(Record):
     )
     claims: list[Claim] = Field(min_length=1)
     timeline: list[Event] = Field(default_factory=list)
-    conflicts: list[str] = Field(
-        default_factory=list,
-        json_schema_extra={"readOnly": True},
-        description="computed: the fields on which live claims disagree",
-    )
-    denied_items: list[str] = Field(
-        default_factory=list,
-        json_schema_extra={"readOnly": True},
-        description="computed: items some live claim says the flow does not carry",
-    )
-    disputed_items: list[str] = Field(
-        default_factory=list,
-        json_schema_extra={"readOnly": True},
-        description="computed: items live claims both state and deny",
-    )
+    conflicts: list[str] = _computed("conflicts")
+    denied_items: list[str] = _computed("denied_items")
+    disputed_items: list[str] = _computed("disputed_items")
     props: dict[str, Scalar | list[str]] = Field(default_factory=dict)
 
     @model_validator(mode="after")
