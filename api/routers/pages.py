@@ -401,7 +401,9 @@ def record(
         detail = explore.actor_detail(org_id)
     except NotFoundError as exc:
         return _error_page(404, "Not in the graph", exc.message)
-    labels = explore.names.labels()
+    # the organisations its facts name (a controller, a local authority), by name
+    named = {v for v in detail.fields.values() if isinstance(v, str) and ":" in v[:20]}
+    labels = explore.names.labels(named)
     return HTMLResponse(render("record.html", d=detail, labels=labels))
 
 
