@@ -396,7 +396,8 @@ def record(
             view = flow_view(db, org_id)
         except NotFoundError as exc:
             return _error_page(404, "Not in the graph", exc.message)
-        return HTMLResponse(render("flow_record.html", d=view))
+        labels = explore.names.labels({view.from_id, view.to_id})
+        return HTMLResponse(render("flow_record.html", d=view, labels=labels))
     try:
         detail = explore.actor_detail(org_id)
     except NotFoundError as exc:
