@@ -15,8 +15,9 @@ from graph.results import Hop
 
 
 def compact_flows(hops: Iterable[Hop]) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
-    """(`flows`: {flow_id: compact hop as JSON-ready dict}, `sources`: {source_id: source})
-    of `hops`, each flow and each source once, in the order first met."""
+    """(`flows`: {flow_id: compact hop as JSON-ready dict, fields at their default left out},
+    `sources`: {source_id: source}) of `hops`, each flow and each source once, in the order
+    first met."""
     flows: dict[str, dict[str, Any]] = {}
     sources: dict[str, Any] = {}
     for hop in hops:
@@ -26,7 +27,8 @@ def compact_flows(hops: Iterable[Hop]) -> tuple[dict[str, dict[str, Any]], dict[
             **{name: getattr(hop, name) for name in HOP_FIELDS},
             source_ids=[s.id for s in hop.sources],
         )
-        flows[hop.flow_id] = compact.model_dump(mode="json")
+        # a field at its default (null, [], false) is left out: `CompactHop` reads it back
+        flows[hop.flow_id] = compact.model_dump(mode="json", exclude_defaults=True)
         for source in hop.sources:
             if source.id not in sources:
                 sources[source.id] = source.model_dump(mode="json", exclude_none=True)

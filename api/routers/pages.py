@@ -253,7 +253,9 @@ def _kept(
 
 def _name_items(explore: ExploreService, view: JourneyView) -> JourneyView:
     """The names of the items the drawn flows carry, for the flow panel."""
-    wanted = {i for f in view.flows.values() for i in [*f["items"], *f["matched_items"]]}
+    wanted = {
+        i for f in view.flows.values() for i in [*f.get("items", ()), *f.get("matched_items", ())]
+    }
     labels = explore.names.labels()
     view.item_names = {i: labels.item(i) for i in sorted(wanted)}
     return view
