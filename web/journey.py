@@ -8,24 +8,29 @@ Results with more than GROUP_THRESHOLD nodes are grouped: the end points of the 
 collapsed, schools into one node per local authority ("schools in Camden x 87"), everything
 else into one node per type ("commercial x 2,000"). Each group can be expanded by its key
 (`expand`). Whatever still exceeds the threshold is cut, and the page says so.
+
+A view embeds only what it shows: the drawn nodes, each drawn flow's hop once and each source
+once (the compact shape, web/compact_view.py), a group as its count (its members are drawn
+and listed when it is expanded), and one page of TABLE_PAGE rows. It keeps every row in a
+light form (`TableRow`, not the result's full paths), so a built view is small enough to be
+kept in the app's cache and paged from (`JourneyView.at_page`) without the result.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import Any, NamedTuple
 
 from pyvis.network import Network
 
 from graph.results import ActorRef, Hop, ItemRef, Reached, ReachResult, ReachSummary, UpstreamResult
 from web import style
+from web.compact_view import compact_flows
 from web.layout import place
 
 GROUP_THRESHOLD = 1000
-GROUP_MEMBERS_SHOWN = 50  # at most, per group; fewer when there are many groups
-MEMBERS_SHOWN_IN_ALL = 2000  # members listed in the page over all groups (page weight)
 TABLE_PAGE = 100  # rows of the table on one page (the rest is paged, not rendered at once)
 _EVIDENCE_RANK = {"stated": 0, "disputed": 1, "implied": 2, "unknown": 3}
 
@@ -51,12 +56,45 @@ class Group:
     def label(self) -> str:
         return f"{self.title} x {len(self.members):,}"
 
+    def counted(self) -> GroupCount:
+        return GroupCount(self.key, self.title, len(self.members), self.by_la)
+
+
+@dataclass(frozen=True)
+class GroupCount:
+    """A group as the page shows it: its key, title and how many it holds."""
+
+    key: str
+    title: str
+    count: int
+    by_la: bool
+
+    @property
+    def node_id(self) -> str:
+        return f"group:{self.key}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.title} x {self.count:,}"
+
+
+class TableRow(NamedTuple):
+    """One organisation of the result as the table lists it (names, not hops)."""
+
+    id: str
+    name: str
+    type: str
+    evidence: str
+    hops: int
+    via: tuple[str, ...]  # the names between it and the anchor, the way the data moves
+    flow_id: str | None  # its flow next to it on the path (the first upstream, the last in a reach)
+    group: str  # the group it is drawn in ("" if drawn on its own)
+
 
 @dataclass
 class JourneyView:
     """Everything the journey template draws, for a reach or an upstream result."""
 
-    result: ReachResult | UpstreamResult
     anchor: ActorRef  # the origin of a reach, the target of an upstream view
     item: ItemRef
     upstream: bool
@@ -68,25 +106,45 @@ class JourneyView:
     options: dict[str, Any]
     legend: list[dict[str, str]]
     info: dict[str, dict[str, Any]]
-    flows: dict[str, dict[str, Any]]
-    rows: list[dict[str, Any]]
-    groups: list[Group] = field(default_factory=list)
+    flows: dict[str, dict[str, Any]]  # each drawn flow's compact hop, once
+    sources: dict[str, Any]  # each source of those flows, once
+    table: list[TableRow]  # every organisation of the result, nearest first
+    as_of: str | None = None
+    include_derived: bool = False
+    groups: list[GroupCount] = field(default_factory=list)
     total_nodes: int = 0
     cut: int = 0
-    table_page: int = 0  # which TABLE_PAGE rows of the result `rows` are
-    table_pages: int = 1
+    table_page: int = 0  # which TABLE_PAGE rows of `table` the page lists
     item_names: dict[str, str] = field(default_factory=dict)  # for the flow panel
 
     @property
-    def la_groups(self) -> list[Group]:
+    def table_pages(self) -> int:
+        return max(1, -(-len(self.table) // TABLE_PAGE))
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        """The rows of the page `table_page`."""
+        start = self.table_page * TABLE_PAGE
+        return [
+            {**row._asdict(), "via": list(row.via)}
+            for row in self.table[start : start + TABLE_PAGE]
+        ]
+
+    def at_page(self, table_page: int) -> JourneyView:
+        """The same view listing another page of the table (the view itself is not changed:
+        a cached view is shared by requests)."""
+        return replace(self, table_page=max(0, min(table_page, self.table_pages - 1)))
+
+    @property
+    def la_groups(self) -> list[GroupCount]:
         return [g for g in self.groups if g.by_la]
 
     @property
     def schools_grouped(self) -> int:
-        return sum(len(g.members) for g in self.la_groups)
+        return sum(g.count for g in self.la_groups)
 
     @property
-    def type_groups(self) -> list[Group]:
+    def type_groups(self) -> list[GroupCount]:
         return [g for g in self.groups if not g.by_la]
 
     @property
@@ -97,14 +155,15 @@ class JourneyView:
             "options": self.options,
             "info": self.info,
             "flows": self.flows,
+            "sources": self.sources,
             "anchor": self.anchor.id,
             "item_names": self.item_names,
             "routes": {
                 "from": None if self.upstream else self.anchor.id,
                 "to": self.anchor.id if self.upstream else None,
                 "item": self.item.id,
-                "as_of": getattr(self.result, "as_of", None),
-                "include_derived": getattr(self.result, "include_derived", False),
+                "as_of": self.as_of,
+                "include_derived": self.include_derived,
             },
         }
 
@@ -224,19 +283,12 @@ def _build(
                 net.add_edge(*ends, **_edge_style(edge_id, evidence, None))
 
     info = {a: _actor_info(actors[a], reached.get(a), actors, upstream) for a in actors}
-    shown = max(5, min(GROUP_MEMBERS_SHOWN, MEMBERS_SHOWN_IN_ALL // max(1, len(groups))))
-    info.update({g.node_id: _group_info(g, shown) for g in groups})
-    flows: dict[str, dict[str, Any]] = {k: h.model_dump() for k, h in hops.items()}
+    info.update({g.node_id: _group_info(g) for g in groups})
+    flows, sources = compact_flows(hops.values())
     grouped_as = {m.actor.id: g.title for g in groups for m in g.members}
-    pages = max(1, -(-len(entries) // TABLE_PAGE))
-    table_page = max(0, min(table_page, pages - 1))
-    start = table_page * TABLE_PAGE
-    rows = [_row(r, reached, upstream) for r in entries[start : start + TABLE_PAGE]]
-    for row in rows:
-        row["group"] = grouped_as.get(row["id"], "")
+    table = [_row(r, reached, upstream, grouped_as) for r in entries]
     place(net.nodes, reverse=upstream)
-    return JourneyView(
-        result=result,
+    view = JourneyView(
         anchor=anchor,
         item=result.item,
         upstream=upstream,
@@ -249,13 +301,15 @@ def _build(
         legend=style.legend(keys),
         info=info,
         flows=flows,
-        rows=rows,
-        groups=groups,
+        sources=sources,
+        table=table,
+        as_of=getattr(result, "as_of", None),
+        include_derived=getattr(result, "include_derived", False),
+        groups=[g.counted() for g in groups],
         total_nodes=total_nodes,
         cut=cut,
-        table_page=table_page,
-        table_pages=pages,
     )
+    return view.at_page(table_page)
 
 
 def _groups(
@@ -330,8 +384,8 @@ def _actor_info(
     return info
 
 
-def _group_info(group: Group, limit: int) -> dict[str, Any]:
-    shown = sorted(group.members, key=lambda m: m.actor.name)[:limit]
+def _group_info(group: Group) -> dict[str, Any]:
+    """A group's panel: its count (its members are drawn and listed once it is expanded)."""
     return {
         "id": group.node_id,
         "group": group.key,
@@ -339,9 +393,6 @@ def _group_info(group: Group, limit: int) -> dict[str, Any]:
         "title": group.title,
         "by_la": group.by_la,
         "count": len(group.members),
-        "members": [
-            {"id": m.actor.id, "name": m.actor.name, "evidence": m.evidence} for m in shown
-        ],
     }
 
 
@@ -352,17 +403,19 @@ def _via(r: Reached, upstream: bool) -> list[str]:
     return [h.from_id for h in r.path[1:]]
 
 
-def _row(r: Reached, reached: dict[str, Reached], upstream: bool) -> dict[str, Any]:
-    via = [reached[i].actor.name if i in reached else i for i in _via(r, upstream)]
-    return {
-        "id": r.actor.id,
-        "name": r.actor.name,
-        "type": style.node_key(r.actor.kind, r.actor.org_type),
-        "evidence": r.evidence,
-        "hops": r.hops,
-        "via": via,
-        "flow_id": _end_hop(r, upstream).flow_id if r.path else None,
-    }
+def _row(
+    r: Reached, reached: dict[str, Reached], upstream: bool, grouped_as: dict[str, str]
+) -> TableRow:
+    return TableRow(
+        id=r.actor.id,
+        name=r.actor.name,
+        type=style.node_key(r.actor.kind, r.actor.org_type),
+        evidence=r.evidence,
+        hops=r.hops,
+        via=tuple(reached[i].actor.name if i in reached else i for i in _via(r, upstream)),
+        flow_id=_end_hop(r, upstream).flow_id if r.path else None,
+        group=grouped_as.get(r.actor.id, ""),
+    )
 
 
 def _name(actor_id: str, actors: dict[str, ActorRef]) -> str:

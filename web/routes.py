@@ -17,6 +17,7 @@ from typing import Any
 from graph.names import Labels
 from graph.results import CutResult, Hop, PathsResult
 from web import style
+from web.compact_view import compact_flows
 
 CUT_COLOUR = "#B2182B"
 COLUMN_GAP, ROW_GAP = 300, 110  # px between columns (hops) and between rows
@@ -33,7 +34,8 @@ class RoutesView:
     options: dict[str, Any]
     legend: list[dict[str, str]]
     info: dict[str, dict[str, Any]]
-    flows: dict[str, dict[str, Any]]
+    flows: dict[str, dict[str, Any]]  # each drawn flow's compact hop, once
+    sources: dict[str, Any]  # each source of those flows, once
     routes: list[list[dict[str, Any]]]  # each route as its steps (names, flow, evidence)
     cut_rows: list[dict[str, Any]]
     item_names: dict[str, str]
@@ -46,6 +48,7 @@ class RoutesView:
             "options": self.options,
             "info": self.info,
             "flows": self.flows,
+            "sources": self.sources,
             "anchor": self.paths.origin.id,
             "item_names": self.item_names,
         }
@@ -107,6 +110,7 @@ def build_routes(
         edges.append(edge)
     routes = [[_step(h, labels, cut_ids) for h in route] for route in paths.paths]
     cut_rows = [_step(h, labels, cut_ids) for h in cut.flows]
+    flows, sources = compact_flows(hops.values())
     return RoutesView(
         paths=paths,
         cut=cut,
@@ -115,7 +119,8 @@ def build_routes(
         options=style.vis_options(hierarchical=False, physics=False),
         legend=style.legend(keys),
         info=info,
-        flows={k: h.model_dump() for k, h in hops.items()},
+        flows=flows,
+        sources=sources,
         routes=routes,
         cut_rows=cut_rows,
         item_names={i: labels.item(i) for h in hops.values() for i in [*h.items, *h.matched_items]},

@@ -28,6 +28,7 @@ from graph.explore import ExploreService
 from graph.flow_record import flow_view
 from graph.identifiers import EXAMPLE_URN, is_urn
 from graph.journey_query import DEFAULT_HOPS, MAX_HOPS_CAP, JourneyQuery
+from graph.journeys import JourneyService
 from graph.model import first_day
 from graph.release_report import build_release_report
 from web.documents.release_report import bar_chart, timeline_chart, timeline_rows
@@ -141,11 +142,13 @@ def journey(
             q = JourneyQuery(
                 origin=origin, item=item, include_derived=include_derived, as_of=_day(as_of)
             )
-            result = journeys.reach(q)
-            view = build_journey(
-                result, frozenset(expand or []), **_grouping(explore), table_page=table_page
-            )
-            _name_items(explore, view)
+            wanted = frozenset(expand or [])
+
+            def build_reach() -> JourneyView:
+                built = build_journey(journeys.reach(q), wanted, **_grouping(explore))
+                return _name_items(explore, built)
+
+            view = _kept(journeys, "journey_page", q, wanted, build_reach).at_page(table_page)
         except EdflowsError as exc:
             error, status = _shown(exc).message, _status(exc)
     params = {"from": origin, "item": item, "as_of": as_of, "include_derived": include_derived}
@@ -182,11 +185,13 @@ def upstream(
                 as_of=_day(as_of),
                 max_hops=max_hops,
             )
-            result = journeys.sources_of(q, limit=UPSTREAM_LIMIT)
-            view = build_upstream(
-                result, frozenset(expand or []), **_grouping(explore), table_page=table_page
-            )
-            _name_items(explore, view)
+            wanted = frozenset(expand or [])
+
+            def build_sources() -> JourneyView:
+                result = journeys.sources_of(q, limit=UPSTREAM_LIMIT)
+                return _name_items(explore, build_upstream(result, wanted, **_grouping(explore)))
+
+            view = _kept(journeys, "upstream_page", q, wanted, build_sources).at_page(table_page)
         except EdflowsError as exc:
             error, status = _shown(exc).message, _status(exc)
     params = {"org": org, "item": item, "as_of": as_of, "include_derived": include_derived}
@@ -230,11 +235,30 @@ def routes(
     return HTMLResponse(page, status_code=status)
 
 
-def _name_items(explore: ExploreService, view: JourneyView) -> None:
+def _kept(
+    journeys: JourneyService,
+    kind: str,
+    q: JourneyQuery,
+    expand: frozenset[str],
+    build: Callable[[], JourneyView],
+) -> JourneyView:
+    """A journey or upstream view from the app's one cache (graph/cache.py), built once per
+    graph generation and question: each of its table's pages is then a slice of it. The
+    view keeps the table's rows in a light form, not the result (the Home Office's upstream
+    result holds 24,000 full paths, about 25 MB; its view about 4 MB). A kept view is shared
+    by requests: they only read it (`at_page` makes a copy)."""
+    key = (q.origin, q.item, q.as_of, q.include_derived, q.max_hops, q.layer, tuple(sorted(expand)))
+    return journeys.cache.entry(kind, key, build)
+
+
+def _name_items(explore: ExploreService, view: JourneyView) -> JourneyView:
     """The names of the items the drawn flows carry, for the flow panel."""
-    wanted = {i for f in view.flows.values() for i in [*f["items"], *f["matched_items"]]}
+    wanted = {
+        i for f in view.flows.values() for i in [*f.get("items", ()), *f.get("matched_items", ())]
+    }
     labels = explore.names.labels()
     view.item_names = {i: labels.item(i) for i in sorted(wanted)}
+    return view
 
 
 def _journey_page(
@@ -374,12 +398,15 @@ def record(
             view = flow_view(db, org_id)
         except NotFoundError as exc:
             return _error_page(404, "Not in the graph", exc.message)
-        return HTMLResponse(render("flow_record.html", d=view))
+        labels = explore.names.labels({view.from_id, view.to_id})
+        return HTMLResponse(render("flow_record.html", d=view, labels=labels))
     try:
         detail = explore.actor_detail(org_id)
     except NotFoundError as exc:
         return _error_page(404, "Not in the graph", exc.message)
-    labels = explore.names.labels()
+    # the organisations its facts name (a controller, a local authority), by name
+    named = {v for v in detail.fields.values() if isinstance(v, str) and ":" in v[:20]}
+    labels = explore.names.labels(named)
     return HTMLResponse(render("record.html", d=detail, labels=labels))
 
 

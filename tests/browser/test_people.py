@@ -271,3 +271,32 @@ def test_every_page_at_390_px_offline(site: str, browser: Browser, recorder: Rec
         context.close()
     assert not recorder.outside_hosts(), recorder.outside_hosts()
     assert not recorder.errors, recorder.errors
+
+
+def test_the_home_office_upstream_page_opens_on_its_groups_and_is_light(
+    site: str, page: Page
+) -> None:
+    """24,000 origins: the page opens on the groups with their counts, embeds the drawn
+    flows once (their sources by id) and no group's members, and its panels still read."""
+    response = page.goto(site + LARGEST_VIEWS[0])
+    assert response is not None and len(response.body()) < 600_000  # was 771,241 bytes
+    wait_for_graph(page)
+    groups = page.locator("#group-table tbody tr")
+    assert groups.count() > 100
+    expect(groups.first.locator("td").nth(1)).to_have_text(re.compile(r"^[\d,]+$"))
+    data = page.evaluate("JSON.parse(document.getElementById('graph-data').textContent)")
+    assert all("members" not in i for i in data["info"].values())
+    assert all("sources" not in f for f in data["flows"].values())
+    # a flow's panel lists its sources from the page's one map of sources
+    button = page.locator("#result-table button[data-flow]").first
+    flow = data["flows"][button.get_attribute("data-flow")]
+    button.click()
+    expect(page.locator("#panel .sources h3")).to_have_text(
+        f"Sources ({len(flow.get('source_ids', []))})"
+    )
+    # a group's panel: its count and the way to expand it
+    group = next(i for i in data["info"].values() if i.get("by_la"))
+    page.locator("#drawn-list summary").click()
+    page.locator("#drawn-list button", has_text=group["name"]).first.click()
+    expect(page.locator("#panel-title")).to_have_text(group["name"])
+    expect(page.locator("#panel").get_by_role("link", name="Expand this group")).to_be_visible()

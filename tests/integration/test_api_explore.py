@@ -123,6 +123,36 @@ def test_upstream_page(api: TestClient) -> None:
     assert missing.status_code == 404 and 'role="alert"' in missing.text
 
 
+def test_national_upstream_page_opens_on_its_groups_and_embeds_what_it_shows(
+    api: TestClient,
+) -> None:
+    """The Home Office's upstream page (24,000 origins): the groups with their counts, the
+    drawn flows once each with their sources by id (compact), one page of the table, and
+    the next page served from the same kept view."""
+    params = {"org": "body:home-office", "item": "pupil.contact.postcode"}
+    page = api.get("/upstream", params=params)
+    assert page.status_code == 200
+    assert len(page.content) < 600_000  # was 771,241 bytes with full hops and group members
+    groups = re.findall(r"<tr><td>(schools in [^<]+)</td><td>([\d,]+)</td>", page.text)
+    assert len(groups) > 100 and all(int(n.replace(",", "")) > 1 for _, n in groups)
+    raw = re.search(r'<script id="graph-data" type="application/json">(.*?)</script>', page.text)
+    assert raw is not None
+    data = json.loads(raw.group(1))
+    drawn = {e["id"] for e in data["edges"]} & set(data["flows"])
+    assert drawn == set(data["flows"]) and data["flows"]  # only the drawn flows, once each
+    for flow in data["flows"].values():
+        assert "sources" not in flow and set(flow["source_ids"]) <= set(data["sources"])
+    info = data["info"]
+    groups_info = [i for i in info.values() if "group" in i]
+    assert groups_info and all("members" not in g for g in groups_info)
+    table = page.text.split('id="result-table"', 1)[1].split("</table>", 1)[0]
+    assert table.count("<tr><td>") == 100  # one page of the table
+    pages = re.search(r"of ([\d,]+), nearest first", page.text)
+    assert pages is not None and int(pages.group(1).replace(",", "")) > 20_000
+    second = api.get("/upstream", params={**params, "table_page": 1})
+    assert "Rows 101 to 200 of" in second.text
+
+
 def test_search_is_ranked_and_typo_tolerant(api: TestClient) -> None:
     hits = api.get("/search", params={"q": "telegraph"}).json()
     assert hits[0]["id"] == "org:daily-telegraph-telegraph-newspaper"

@@ -149,3 +149,22 @@ def test_a_wide_level_wraps_into_columns_placed_by_the_server() -> None:
     assert len(label.split("\n")) == 2 and all(len(x) <= LABEL_LINE for x in label.split("\n"))
     assert ROW_HEIGHT >= 28 + 2 * FONT_SIZE * 1.2 + 8
     assert COLUMN_WIDTH >= LABEL_LINE * FONT_SIZE * 0.56
+
+
+def test_a_page_embeds_each_flow_once_in_the_compact_shape() -> None:
+    from graph.compact import CompactHop
+    from graph.results import SourceRef
+    from web.compact_view import compact_flows
+
+    source = SourceRef(id="s1", title="A paper")
+    hop = Hop(
+        flow_id="f1", from_id="a", to_id="b", kind="share", evidence="stated", sources=[source]
+    )
+    other = Hop(flow_id="f2", from_id="b", to_id="c", kind="share", evidence="implied", tier=2)
+    flows, sources = compact_flows([hop, other, hop])
+    assert list(flows) == ["f1", "f2"] and sources == {"s1": {"id": "s1", "title": "A paper"}}
+    assert flows["f1"]["source_ids"] == ["s1"] and "sources" not in flows["f1"]
+    assert "retention" not in flows["f1"]  # at its default: left out
+    # what is embedded reads back as the compact hop of graph/compact.py
+    back = CompactHop.model_validate(flows["f2"])
+    assert back.tier == 2 and back.source_ids == [] and back.evidence == "implied"

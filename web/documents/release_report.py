@@ -30,7 +30,8 @@ def bar_chart(title: str, counts: dict[str, int], width: int = 560) -> str:
         y = top + n * (bar_h + gap)
         w = round((width - label_w - 50) * value / most)
         parts.append(
-            f'<text x="{label_w - 6}" y="{y + 13}" text-anchor="end">{html.escape(label)}</text>'
+            f'<text x="{label_w - 6}" y="{y + 13}" text-anchor="end">'
+            f"{html.escape(str(label).replace('_', ' '))}</text>"
             f'<rect x="{label_w}" y="{y}" width="{w}" height="{bar_h}" fill="#3b6ea5"/>'
             f'<text x="{label_w + w + 4}" y="{y + 13}">{value}</text>'
         )

@@ -167,6 +167,10 @@
     return wrap;
   }
   function name(id) { var i = data.info[id]; return i ? i.name : id; }
+  // the page embeds each flow once with its sources' ids, and each source once (compact)
+  function flowSources(f) {
+    return (f.source_ids || []).map(function (s) { return (data.sources && data.sources[s]) || { id: s }; });
+  }
 
   function showNode(id, focus) {
     if (focus) { try { network.selectNodes([id]); } catch (e) { /* not drawn */ } }
@@ -209,13 +213,7 @@
       p.append(link(base + "&expand=" + encodeURIComponent(info.group), "Expand this group"));
       nodes.push(p);
     }
-    var ul = el("ul");
-    info.members.forEach(function (m) {
-      var li = el("li"); li.append(link("/record/" + encodeURIComponent(m.id), m.name), " (" + m.evidence + ")");
-      ul.append(li);
-    });
-    nodes.push(ul);
-    if (info.count > info.members.length) { nodes.push(el("p", "... and " + (info.count - info.members.length) + " more: expand the group to see them all.", "muted")); }
+    nodes.push(el("p", "Expand the group to draw its members one by one; the table below lists them all.", "muted"));
     show(info.name, nodes, focus);
   }
 
@@ -246,6 +244,6 @@
       })],
       ["Flow id", f.flow_id]
     ], ["Purpose", "Lawful basis", "Retention", "Storage country", "NPD tier", "In force"]),
-    sourceList(f.sources || []), record], focus);
+    sourceList(flowSources(f)), record], focus);
   }
 }());
