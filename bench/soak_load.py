@@ -6,7 +6,7 @@ source it added first), and public reads (reach, paths, sources-of, releases, pa
 checks every ACKNOWLEDGED write (a 2xx answer) against the graph (GET /flows/{id}) and the
 audit trail (GET /audit), samples the API process's resident memory (/proc/PID/status) and
 reports 5xx answers, missing writes, the memory slope in MB/minute (least squares after a
-warm-up) and p95 per endpoint."""
+warm-up, and over the second half alone) and p95 per endpoint."""
 
 from __future__ import annotations
 
@@ -35,7 +35,9 @@ REPORT_FIELDS = (
     "rss_samples",
     "rss_first_mb",
     "rss_last_mb",
+    "rss_peak_mb",
     "rss_slope_mb_per_min",
+    "rss_slope_last_half_mb_per_min",
     "p95_ms",
 )
 
@@ -224,6 +226,7 @@ def run_soak(
 
     missing = check_writes(base, tally.acked_flows, tally.acked_maps, targets)
     warm = [s for s in samples if s[0] >= seconds * warmup_fraction] or samples
+    last_half = [s for s in samples if s[0] >= seconds / 2] or samples
     report: dict[str, Any] = {
         "seconds": round(time.monotonic() - started, 1),
         "clients": clients,
@@ -237,7 +240,10 @@ def run_soak(
         "rss_samples": len(samples),
         "rss_first_mb": round(samples[0][1], 1),
         "rss_last_mb": round(samples[-1][1], 1),
+        "rss_peak_mb": round(max(m for _, m in samples), 1),
         "rss_slope_mb_per_min": round(slope_per_minute(warm), 3),
+        # a leak keeps climbing; a cache that fills up levels off: the second half tells which
+        "rss_slope_last_half_mb_per_min": round(slope_per_minute(last_half), 3),
         "p95_ms": {k: round(p95(v), 1) for k, v in sorted(tally.latency.items())},
     }
     return report
