@@ -245,8 +245,8 @@ def _kept(
     """A journey or upstream view from the app's one cache (graph/cache.py), built once per
     graph generation and question: each of its table's pages is then a slice of it. The
     view keeps the table's rows in a light form, not the result (the Home Office's upstream
-    result holds 24,000 full paths, about 25 MB; its view about 4 MB). A kept view is shared
-    by requests: they only read it (`at_page` makes a copy)."""
+    result holds 24,000 full paths, about 25 MB; its kept view about 5 MB, BENCHMARKS.md).
+    A kept view is shared by requests: they only read it (`at_page` makes a copy)."""
     key = (q.origin, q.item, q.as_of, q.include_derived, q.max_hops, q.layer, tuple(sorted(expand)))
     return journeys.cache.entry(kind, key, build)
 
