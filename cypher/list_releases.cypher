@@ -10,19 +10,22 @@ WHERE f.kind IN ['npd_release', 'data_share', 'access']
   AND ($tier IS NULL OR f.tier = $tier)
   AND ($year IS NULL OR f.year = $year OR (f.year IS NULL AND f.valid_from STARTS WITH toString($year)))
   AND ($dataset IS NULL OR d.id = $dataset OR toLower(coalesce(f.datasets, '')) CONTAINS toLower($dataset))
-  AND ($item IS NULL OR any(i IN coalesce(f.items, []) WHERE i IN $covering))
   AND ($outcome IS NULL OR f.outcome = $outcome)
-WITH d, f, r, coalesce(r.org_type, f.recipient_type) AS recipient_type,
+OPTIONAL MATCH (t:Terms {key: f.terms})
+WITH d, f, r, coalesce(t.items, f.items) AS items, coalesce(t.purpose_text, f.purpose_text) AS purpose
+WHERE $item IS NULL OR any(i IN coalesce(items, []) WHERE i IN $covering)
+WITH d, f, r, items, purpose, coalesce(r.org_type, f.recipient_type) AS recipient_type,
      coalesce(f.year, toInteger(left(f.valid_from, 4))) AS year
 ORDER BY coalesce(f.valid_from, '9999'), r.name, f.id
-WITH collect({d: d, f: f, r: r, recipient_type: recipient_type, year: year}) AS matches
+WITH collect({d: d, f: f, r: r, recipient_type: recipient_type, year: year, items: items,
+              purpose: purpose}) AS matches
 RETURN size(matches) AS total,
        [m IN matches | [m.year, m.f.tier, m.recipient_type, m.f.outcome]] AS facets,
        [m IN matches[$offset..$offset + $limit] | {
           id: m.f.id, dataset_id: m.d.id, dataset: m.d.name, recipient_id: m.r.id,
           recipient: m.r.name, recipient_type: m.recipient_type, kind: m.f.kind,
           tier: m.f.tier, year: m.year, date: m.f.valid_from, outcome: m.f.outcome,
-          items: m.f.items, purpose: m.f.purpose_text, release_ref: m.f.release_ref,
+          items: m.items, purpose: m.purpose, release_ref: m.f.release_ref,
           conflicts: m.f.conflicts, source_ids: m.f.source_ids, in_effect: m.f.in_effect,
           disputed_items: m.f.disputed_items, undated_reason: m.f.undated_reason,
           register_rows: m.f.register_rows, figures_json: m.f.figures_json,

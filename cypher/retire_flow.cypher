@@ -2,4 +2,7 @@
 MATCH (:Actor)-[f:FLOW {id: $id}]->(:Actor)
 SET f.valid_to = $valid_to, f.valid_to_day = date($valid_to_day), f.retired = true,
     f.retired_reason = $reason, f.retired_at = toString(datetime())
-RETURN properties(f) AS flow
+REMOVE f.row_hash  // the next load of its input writes it again, whatever it says
+WITH f
+OPTIONAL MATCH (t:Terms {key: f.terms})
+RETURN properties(f) AS flow, properties(t) AS terms

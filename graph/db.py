@@ -43,6 +43,7 @@ from neo4j.exceptions import (
 from graph.errors import DatabaseUnavailable, EdflowsError
 from graph.queries import query, statements
 from graph.settings import Settings
+from graph.terms import fold_rows
 
 T = TypeVar("T")
 Row = dict[str, Any]
@@ -195,8 +196,10 @@ class Database:
 
         records = self._retrying(attempt)
         if plain:
-            return [dict(zip(record.keys(), record.values(), strict=True)) for record in records]
-        return [record.data() for record in records]
+            rows = [dict(zip(record.keys(), record.values(), strict=True)) for record in records]
+        else:
+            rows = [record.data() for record in records]
+        return fold_rows(rows)
 
     @contextmanager
     def _session(self) -> Iterator[Session]:

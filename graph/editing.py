@@ -29,8 +29,9 @@ from graph.identifiers import URN_PATTERN
 from graph.loadplan import LoadPlan, LoadReport
 from graph.model import FlowFacts, FlowRecord, PartialDate, SourceRecord, first_day, last_day
 from graph.queries import query
+from graph.terms import unfold
 from graph.tokens import TokenInfo
-from graph.writer import check_references, flow_row, write_plan
+from graph.writer import check_references, flow_row, lean_rows, write_lean, write_plan
 
 NATIONAL = "national"
 API_ORIGIN = "api"
@@ -199,7 +200,7 @@ def add_flow(db: Database, token: TokenInfo, body: FlowIn) -> Change:
             raise Conflict(f"a flow with id {record.id!r} exists; choose another id")
         check_references(tx, LoadPlan(origin=origin, flows=[record], replace_flows=False))
         # an API flow's load id names its origin (no file): `api:<layer>`
-        tx.run(query("merge_flows"), rows=[row], shared={"": {}}, load_id=origin).consume()
+        write_lean(tx, lean_rows([row], {}), origin, [origin])
         after = _flow(tx, record.id)
         entry = audit.record(
             tx, token.actor, "flow.add", record.id, None, after, urn=_urn_of(layer)
@@ -310,7 +311,8 @@ def _flow(tx: ManagedTransaction, flow_id: str) -> dict[str, Any] | None:
     row = tx.run(query("get_flow"), id=flow_id).single()
     if row is None:
         return None
-    flow = {k: v for k, v in dict(row["flow"]).items() if not k.endswith("_day")}
+    whole = unfold(dict(row["flow"]), row["terms"])
+    flow = {k: v for k, v in whole.items() if not k.endswith("_day")}
     flow.update({"from": row["from_id"], "to": row["to_id"]})
     return flow
 

@@ -26,6 +26,7 @@ from graph.errors import EdflowsError
 from graph.identifiers import KEY_LABELS, SHARED_LAYERS, check_labels, check_rel_type
 from graph.journeys import JourneyService, check_layer, layers_for
 from graph.queries import query
+from graph.terms import unfold
 
 FORMAT = "edflows-graph"
 VERSION = 1
@@ -57,7 +58,7 @@ def export_graph(
             "type": r["type"],
             "start": [key_label(r["start_labels"]), r["start"]],
             "end": [key_label(r["end_labels"]), r["end"]],
-            "properties": encode(r["props"]),
+            "properties": encode(unfold(r["props"], r["terms"])),  # each flow whole
         }
         for r in db.read("export_relationships", ids=ids, layers=layers, timeout=600)
     ]

@@ -30,6 +30,7 @@ from graph.results import (
     flow_values,
 )
 from graph.stepcache import Step, StepKey
+from graph.terms import unfold
 from graph.traversal import (
     EVIDENCE,
     RANK,
@@ -291,7 +292,7 @@ class JourneyService:
         compact = self.cache.compact
         for step in self.db.read_each(
             name,
-            lambda r: compact(*r.values()),
+            lambda r: compact(r["from_id"], r["to_id"], unfold(r["flow"], r["terms"]), r["node"]),
             frontier=nodes,
             as_of=day,
             layers=list(SHARED_LAYERS),

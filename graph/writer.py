@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from neo4j import ManagedTransaction, ResultSummary
@@ -35,6 +36,7 @@ from graph.model import (
     last_day,
 )
 from graph.queries import query
+from graph.terms import content_key, split
 
 BATCH = 5000
 Progress = Callable[[str, int, int], None]
@@ -100,21 +102,19 @@ def write_plan(
         )
         _links(tx, "merge_actor_links", actor_links, ACTOR_LINK_TYPES, "links", progress, counters)
         rows = [flow_row(f, plan.flow_origins.get(f.id, plan.origin)) for f in plan.flows]
-        text = query("merge_flows")
         flow_rows, retirements = _keep_retirements(tx, plan, rows + plan.flow_rows)
-        for start in range(0, len(flow_rows), BATCH):
-            batch = flow_rows[start : start + BATCH]
-            keys = {r.get("shared", "") for r in batch}
-            shared = {k: plan.flow_shared.get(k, {}) for k in keys}
-            flow_counters.add(tx.run(text, rows=batch, shared=shared, load_id=load_id).consume())
-            progress("flows", min(start + BATCH, len(flow_rows)), len(flow_rows))
+        origins = {plan.origin, *plan.flow_origins.values()}
+        origins |= {r["props"]["origin"] for r in flow_rows}
+        lean = lean_rows(flow_rows, plan.flow_shared)
+        unchanged = write_lean(tx, lean, load_id, sorted(origins), progress, flow_counters)
+        report.unchanged = unchanged == len(lean.rows) and bool(lean.rows)
         if plan.replace_flows:
-            origins = {plan.origin, *plan.flow_origins.values()}
-            origins |= {r["props"]["origin"] for r in plan.flow_rows}
             result = tx.run(
                 query("delete_stale_flows"), origins=sorted(origins), load_id=load_id
             ).single()
             report.removed_flows = int(result["removed"]) if result else 0
+        if plan.replace_flows or lean.terms:
+            tx.run(query("delete_orphan_terms")).consume()
         for name, params in plan.extra_writes:
             tx.run(query(name), params).consume()
         tx.run(
@@ -158,6 +158,98 @@ def write_plan(
         for key in [k for k in report.written if k not in plan.report_kinds]:
             del report.written[key]
     return entry_id
+
+
+@dataclass
+class LeanRows:
+    """Flow rows with their terms taken out (graph/terms.py): `rows` carry the key of their
+    terms and a hash of their content; `shared` the properties many rows have in common, less
+    their terms; `terms` each distinct terms once, by key."""
+
+    rows: list[dict[str, Any]]
+    shared: dict[str, dict[str, Any]]
+    terms: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def lean_rows(rows: list[dict[str, Any]], shared: dict[str, dict[str, Any]]) -> LeanRows:
+    """Take each row's terms out into one terms node per distinct content, and hash each row:
+    the terms key and the row hash are pure functions of what the row writes."""
+    out = LeanRows(rows=[], shared={"": {}})
+    split_shared: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
+    keys_of: dict[str, str] = {}
+    for key, props in shared.items():
+        own, terms = split(props)
+        split_shared[key] = (own, terms)
+        out.shared[key] = own
+    for row in rows:
+        shared_key = row.get("shared", "")
+        shared_own, shared_terms = split_shared.get(shared_key, ({}, {}))
+        own, terms = split(row["props"])
+        if not terms:  # the usual bulk row: its terms are the shared ones
+            if shared_key not in keys_of:
+                keys_of[shared_key] = content_key(shared_terms) if shared_terms else ""
+            terms_key = keys_of[shared_key]
+            all_terms = shared_terms
+        else:
+            all_terms = {**shared_terms, **terms}
+            terms_key = content_key(all_terms)
+        if terms_key and terms_key not in out.terms:
+            out.terms[terms_key] = all_terms
+        if terms_key:
+            own["terms"] = terms_key
+        own["row_hash"] = content_key(
+            {
+                "from": row["source_actor"],
+                "to": row["target_actor"],
+                "shared": shared_own,
+                "own": own,
+            }
+        )
+        out.rows.append({**row, "props": own, "shared": shared_key})
+    return out
+
+
+def write_lean(
+    tx: ManagedTransaction,
+    lean: LeanRows,
+    load_id: str,
+    origins: list[str],
+    progress: Progress | None = None,
+    counters: Counters | None = None,
+) -> int:
+    """Write the terms nodes and the flows; a flow whose stored hash equals its row's is not
+    written again (only its load id is brought up to date when it differs). Returns how many
+    rows were already in the graph exactly as written."""
+    progress = progress or _no_progress
+    counters = counters or Counters()
+    terms = [{"key": k, "props": v} for k, v in lean.terms.items()]
+    _batched(tx, "merge_terms", terms, "terms", progress)
+    stored = {
+        r["id"]: (r["row_hash"], r["load_id"])
+        for r in tx.run(query("flow_hashes"), origins=origins)
+    }
+    writes: list[dict[str, Any]] = []
+    touch: list[str] = []
+    unchanged = 0
+    for row in lean.rows:
+        known = stored.get(row["id"])
+        if known is None or known[0] != row["props"]["row_hash"]:
+            writes.append(row)
+            continue
+        unchanged += 1
+        if known[1] != load_id:
+            touch.append(row["id"])
+    text = query("merge_flows")
+    for start in range(0, len(writes), BATCH):
+        batch = writes[start : start + BATCH]
+        keys = {r.get("shared", "") for r in batch}
+        shared = {k: lean.shared.get(k, {}) for k in keys}
+        counters.add(tx.run(text, rows=batch, shared=shared, load_id=load_id).consume())
+        progress("flows", min(start + BATCH, len(writes)), len(writes))
+    for start in range(0, len(touch), BATCH):
+        ids = touch[start : start + BATCH]
+        tx.run(query("touch_flows"), ids=ids, load_id=load_id).consume()
+    return unchanged
 
 
 def console_progress(stage: str, done: int, total: int) -> None:
