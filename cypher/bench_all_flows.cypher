@@ -2,6 +2,6 @@
 // needs to decide whether it carries an item.
 MATCH (a:Actor)-[f:FLOW]->(b:Actor)
 WHERE f.in_effect
-OPTIONAL MATCH (t:Terms {key: f.terms})
+OPTIONAL MATCH (t:Terms {id: f.terms})
 RETURN a.id AS src, b.id AS dst, f.layer AS layer, coalesce(t.items, f.items) AS items,
        f.tier AS tier

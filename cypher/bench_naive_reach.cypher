@@ -6,9 +6,9 @@
 MATCH p = (s:Actor {id: $start})-[fs:FLOW*1..10]->(o:Actor)
 WHERE all(f IN fs WHERE f.in_effect
         AND ($layers IS NULL OR f.layer IN $layers)
-        AND (any(i IN coalesce([(t:Terms {key: f.terms}) | t.items][0], f.items, [])
+        AND (any(i IN coalesce([(t:Terms {id: f.terms}) | t.items][0], f.items, [])
                  WHERE i IN $covering)
-             OR (size(coalesce([(t:Terms {key: f.terms}) | t.items][0], f.items, [])) = 0
+             OR (size(coalesce([(t:Terms {id: f.terms}) | t.items][0], f.items, [])) = 0
                  AND (f.tier IS NULL OR ($item_tier IS NOT NULL AND $item_tier >= f.tier)))))
   AND o <> s
 RETURN [n IN nodes(p) | n.id] AS ids

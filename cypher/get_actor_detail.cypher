@@ -4,7 +4,7 @@
 MATCH (a:Actor {id: $id})
 CALL (a) {
   OPTIONAL MATCH (a)-[f:FLOW]->(b:Actor) WHERE coalesce(f.layer, 'national') IN $layers
-  OPTIONAL MATCH (t:Terms {key: f.terms})
+  OPTIONAL MATCH (t:Terms {id: f.terms})
   RETURN collect(f{.id, .kind, .tier, .valid_from, .valid_to, .outcome, .source_ids, .conflicts,
                    items: coalesce(t.items, f.items), purposes: coalesce(t.purposes, f.purposes),
                    purpose_text: coalesce(t.purpose_text, f.purpose_text),
@@ -14,7 +14,7 @@ CALL (a) {
 }
 CALL (a) {
   OPTIONAL MATCH (b:Actor)-[f:FLOW]->(a) WHERE coalesce(f.layer, 'national') IN $layers
-  OPTIONAL MATCH (t:Terms {key: f.terms})
+  OPTIONAL MATCH (t:Terms {id: f.terms})
   RETURN collect(f{.id, .kind, .tier, .valid_from, .valid_to, .outcome, .source_ids, .conflicts,
                    items: coalesce(t.items, f.items), purposes: coalesce(t.purposes, f.purposes),
                    purpose_text: coalesce(t.purpose_text, f.purpose_text),

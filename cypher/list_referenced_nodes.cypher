@@ -2,7 +2,7 @@
 MATCH (a:Actor) WHERE a.id IN $ids
 OPTIONAL MATCH (a)-[f:FLOW]->(b:Actor)
 WHERE b.id IN $ids AND ($layers IS NULL OR f.layer IN $layers)
-OPTIONAL MATCH (t:Terms {key: f.terms})
+OPTIONAL MATCH (t:Terms {id: f.terms})
 WITH collect(DISTINCT a.source_ids) + collect(DISTINCT f.source_ids) AS source_lists,
      collect(DISTINCT coalesce(t.items, f.items)) AS item_lists
 UNWIND (source_lists + item_lists) AS list

@@ -11,7 +11,7 @@ WHERE f.kind IN ['npd_release', 'data_share', 'access']
   AND ($year IS NULL OR f.year = $year OR (f.year IS NULL AND f.valid_from STARTS WITH toString($year)))
   AND ($dataset IS NULL OR d.id = $dataset OR toLower(coalesce(f.datasets, '')) CONTAINS toLower($dataset))
   AND ($outcome IS NULL OR f.outcome = $outcome)
-OPTIONAL MATCH (t:Terms {key: f.terms})
+OPTIONAL MATCH (t:Terms {id: f.terms})
 WITH d, f, r, coalesce(t.items, f.items) AS items, coalesce(t.purpose_text, f.purpose_text) AS purpose
 WHERE $item IS NULL OR any(i IN coalesce(items, []) WHERE i IN $covering)
 WITH d, f, r, items, purpose, coalesce(r.org_type, f.recipient_type) AS recipient_type,

@@ -8,7 +8,7 @@ CALL () {
   MATCH (a:Actor)-[f:FLOW {layer: $layer}]->(b:Actor)
   RETURN a, f, b
 }
-OPTIONAL MATCH (t:Terms {key: f.terms})
+OPTIONAL MATCH (t:Terms {id: f.terms})
 RETURN a.id AS from_id, a.name AS from_name, b.id AS to_id, b.name AS to_name,
        b.kind AS to_kind, b.org_type AS to_org_type, properties(f) AS flow,
        properties(t) AS terms

@@ -10,7 +10,7 @@ WHERE f.in_effect AND coalesce(f.layer, 'national') IN $layers
   AND ($as_of IS NULL OR (
         (f.valid_from_day IS NULL OR f.valid_from_day <= date($as_of)) AND
         (f.valid_to_day IS NULL OR f.valid_to_day >= date($as_of))))
-OPTIONAL MATCH (t:Terms {key: f.terms})
+OPTIONAL MATCH (t:Terms {id: f.terms})
 RETURN a.id AS from_id, b.id AS to_id,
        f{.id, .layer, .kind, .items, .subjects, .purposes, .purpose_text, .lawful_basis,
          .art9_condition, .retention, .retention_indefinite, .storage_country, .tier,

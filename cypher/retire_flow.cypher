@@ -4,5 +4,5 @@ SET f.valid_to = $valid_to, f.valid_to_day = date($valid_to_day), f.retired = tr
     f.retired_reason = $reason, f.retired_at = toString(datetime())
 REMOVE f.row_hash  // the next load of its input writes it again, whatever it says
 WITH f
-OPTIONAL MATCH (t:Terms {key: f.terms})
+OPTIONAL MATCH (t:Terms {id: f.terms})
 RETURN properties(f) AS flow, properties(t) AS terms

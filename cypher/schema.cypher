@@ -15,7 +15,7 @@ CREATE CONSTRAINT source_id IF NOT EXISTS FOR (n:Source) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT flow_id IF NOT EXISTS FOR ()-[f:FLOW]-() REQUIRE f.id IS UNIQUE;
 CREATE CONSTRAINT load_id IF NOT EXISTS FOR (n:Load) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT map_version_id IF NOT EXISTS FOR (n:MapVersion) REQUIRE n.id IS UNIQUE;
-CREATE CONSTRAINT terms_key IF NOT EXISTS FOR (n:Terms) REQUIRE n.key IS UNIQUE;
+CREATE CONSTRAINT terms_id IF NOT EXISTS FOR (n:Terms) REQUIRE n.id IS UNIQUE;
 // A product a school proposed for the catalogue (graph/proposals.py), pending review.
 CREATE CONSTRAINT proposal_id IF NOT EXISTS FOR (n:Proposal) REQUIRE n.id IS UNIQUE;
 

@@ -3,7 +3,7 @@
 UNWIND $frontier AS from_id
 MATCH (a:Actor {id: from_id})-[f:FLOW]->(b:Actor)
 WHERE $layers IS NULL OR f.layer IN $layers
-OPTIONAL MATCH (t:Terms {key: f.terms})
+OPTIONAL MATCH (t:Terms {id: f.terms})
 RETURN a.id AS from_id, b.id AS to_id, f.id AS id, f.kind AS kind, coalesce(t.items, f.items) AS items,
        f.source_ids AS source_ids, f.in_effect AS in_effect,
        coalesce(t.category, f.category) AS category, f.layer AS layer,

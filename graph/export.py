@@ -26,7 +26,7 @@ from graph.errors import EdflowsError
 from graph.identifiers import KEY_LABELS, SHARED_LAYERS, check_labels, check_rel_type
 from graph.journeys import JourneyService, check_layer, layers_for
 from graph.queries import query
-from graph.terms import unfold
+from graph.terms import split, terms_id, unfold
 
 FORMAT = "edflows-graph"
 VERSION = 1
@@ -153,19 +153,23 @@ def import_graph(
         for n in data["nodes"]
     ]
     groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    lean_terms: dict[str, dict[str, Any]] = {}
     for r in data["relationships"]:
         start_label, end_label = r["start"][0], r["end"][0]
         if start_label not in KEY_LABELS or end_label not in KEY_LABELS:
             raise EdflowsError(f"a relationship names an unknown key label: {r['start']}")
         check_rel_type(r["type"])
+        props = decode(r["properties"])
+        if r["type"] == "FLOW":  # stored lean again: its terms on their node (graph/terms.py)
+            props, terms = split(props)
+            if terms:
+                props["terms"] = terms_id(terms)
+                lean_terms[props["terms"]] = terms
         groups[(start_label, end_label)].append(
-            {
-                "type": r["type"],
-                "start": r["start"][1],
-                "end": r["end"][1],
-                "props": decode(r["properties"]),
-            }
+            {"type": r["type"], "start": r["start"][1], "end": r["end"][1], "props": props}
         )
+    exported_nodes = len(node_rows)
+    node_rows += [{"labels": ["Terms"], "props": {"id": k, **v}} for k, v in lean_terms.items()]
 
     # everything is checked before the database is touched (a --replace must not wipe first)
     if db.read("count_nodes")[0]["nodes"]:
@@ -190,12 +194,12 @@ def import_graph(
             )
             for start in range(0, len(rows), BATCH):
                 tx.run(text, rows=rows[start : start + BATCH]).consume()
-        counts = {"nodes": len(node_rows), "relationships": len(data["relationships"])}
+        counts = {"nodes": exported_nodes, "relationships": len(data["relationships"])}
         after = {**counts, "root": data.get("root"), "replaced": replace}
         audit.record(tx, CLI, "import", "graph", None, after, summary=IMPORT_SUMMARY)
 
     db.write_tx(work)
-    return {"nodes": len(node_rows), "relationships": len(data["relationships"]), **kept}
+    return {"nodes": exported_nodes, "relationships": len(data["relationships"]), **kept}
 
 
 # -- typed values -------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ def is_urn(text: str) -> bool:
 # never in a shared cache (graph/stepcache.py, graph/generation.py).
 SHARED_LAYERS = ("national", "catalogue")
 
-KEY_LABELS = ("Actor", "DataItem", "Source", "Load", "MapVersion")
+KEY_LABELS = ("Actor", "DataItem", "Source", "Load", "MapVersion", "Terms")
 ACTOR_LINK_TYPES = frozenset(
     {"IN_LA", "IN_TRUST", "MADE_BY", "SUBSIDIARY_OF", "SUB_PROCESSOR_OF", "USES"}
 )

@@ -6,7 +6,7 @@ So the terms live on a `(:Terms {key})` node, keyed by a hash of their content, 
 its id, its ends, its layer, its validity, its evidence (claims and sources) and the key of its
 terms (`f.terms`). Two flows with the same terms point at the same node.
 
-Readers fetch the terms in the same query (`OPTIONAL MATCH (t:Terms {key: f.terms})`) and fold
+Readers fetch the terms in the same query (`OPTIONAL MATCH (t:Terms {id: f.terms})`) and fold
 them into the flow with `unfold`. A flow written without a terms node (an `edflows import` of an
 export, which carries each flow whole) keeps its terms on itself; `unfold` reads both the same.
 
@@ -81,3 +81,8 @@ def fold_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if row["flow"] is not None:
             row["flow"] = unfold(row["flow"], terms)
     return rows
+
+
+def terms_id(terms: Mapping[str, Any]) -> str:
+    """The id of the terms node that holds `terms` (`f.terms` names it)."""
+    return "terms:" + content_key(terms)

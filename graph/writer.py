@@ -36,7 +36,7 @@ from graph.model import (
     last_day,
 )
 from graph.queries import query
-from graph.terms import content_key, split
+from graph.terms import content_key, split, terms_id
 
 BATCH = 5000
 Progress = Callable[[str, int, int], None]
@@ -187,12 +187,12 @@ def lean_rows(rows: list[dict[str, Any]], shared: dict[str, dict[str, Any]]) -> 
         own, terms = split(row["props"])
         if not terms:  # the usual bulk row: its terms are the shared ones
             if shared_key not in keys_of:
-                keys_of[shared_key] = content_key(shared_terms) if shared_terms else ""
+                keys_of[shared_key] = terms_id(shared_terms) if shared_terms else ""
             terms_key = keys_of[shared_key]
             all_terms = shared_terms
         else:
             all_terms = {**shared_terms, **terms}
-            terms_key = content_key(all_terms)
+            terms_key = terms_id(all_terms)
         if terms_key and terms_key not in out.terms:
             out.terms[terms_key] = all_terms
         if terms_key:

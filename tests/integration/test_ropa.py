@@ -58,7 +58,9 @@ def test_census_of_nationality_follows_as_of(api: TestClient, bundled: Database)
     # it no end today, see the report of issue 17: a claim with only a start keeps it open)
     records, _, _ = bundled.driver.execute_query(
         "MATCH (:School {urn: $urn})-[f:FLOW {layer: 'national'}]->() "
-        "WHERE 'pupil.characteristics.nationality' IN f.items "
+        "OPTIONAL MATCH (t:Terms {id: f.terms}) "  # a flow's terms are on its terms node
+        "WITH f, coalesce(t.items, f.items) AS items "
+        "WHERE 'pupil.characteristics.nationality' IN items "
         "RETURN f.valid_from_day AS start, f.valid_to_day AS end",
         urn=DEMO,
         database_=bundled.database,

@@ -19,6 +19,7 @@ from graph.explore import ExploreService
 from graph.guard import PupilDataRefused
 from graph.journey_query import JourneyQuery
 from graph.journeys import JourneyService
+from graph.terms import unfold
 from loaders.curated_files import curated_path
 from loaders.registry import run_load
 from loaders.school_map import diff_maps
@@ -54,11 +55,13 @@ def demo() -> dict[str, Any]:
 
 def flows_of_map(db: Database) -> dict[str, dict]:  # type: ignore[type-arg]
     records, _, _ = db.driver.execute_query(
-        "MATCH ()-[f:FLOW {origin: $origin}]->() RETURN f.id AS id, properties(f) AS f",
+        "MATCH ()-[f:FLOW {origin: $origin}]->() OPTIONAL MATCH (t:Terms {id: f.terms}) "
+        "RETURN f.id AS id, properties(f) AS f, properties(t) AS terms",
         origin=f"school-map:{URN}",
         database_=db.database,
     )
-    return {r["id"]: {k: v for k, v in r["f"].items() if not k.endswith("_day")} for r in records}
+    whole = {r["id"]: unfold(r["f"], r["terms"]) for r in records}  # its terms folded in
+    return {i: {k: v for k, v in f.items() if not k.endswith("_day")} for i, f in whole.items()}
 
 
 def counts(db: Database) -> list[dict[str, object]]:

@@ -67,7 +67,7 @@ def test_rows_that_return_terms_apart_are_folded() -> None:
 def test_hop_queries_read_every_term_they_show_from_the_terms_node() -> None:
     for name in ("reach_step", "reach_step_back", "reach_layer_flows"):
         text = query(name)
-        assert "OPTIONAL MATCH (t:Terms {key: f.terms})" in text
+        assert "OPTIONAL MATCH (t:Terms {id: f.terms})" in text
         found = re.findall(r"\bt\{([^{}]*)\}\s+AS\s+terms\b", text)
         assert len(found) == 1, name
         keys = {e.strip()[1:] for e in found[0].split(",")}
