@@ -48,7 +48,9 @@ def independent_edges(
     )
     item_tier = tiers[0]["tier"]
     flows, _, _ = db.driver.execute_query(
-        "MATCH (a:Actor)-[f:FLOW]->(b:Actor) RETURN a.id AS a, b.id AS b, f.items AS items, "
+        # a flow's items live on its terms node (lean flows, graph/terms.py)
+        "MATCH (a:Actor)-[f:FLOW]->(b:Actor) OPTIONAL MATCH (t:Terms {id: f.terms}) "
+        "RETURN a.id AS a, b.id AS b, coalesce(t.items, f.items) AS items, "
         "f.id AS id, f.disputed_items AS disputed, "
         "f.tier AS tier, f.in_effect AS live, f.layer AS layer, f.valid_from_day AS start, "
         "f.valid_to_day AS end",

@@ -178,7 +178,8 @@ def test_release_register_merges_rows_about_one_release(db: Database, shared_dat
     telegraph = scalar(
         db,
         "MATCH (:Dataset {id: 'dataset:npd'})-[f:FLOW]->(o:Actor) "
-        "WHERE o.name STARTS WITH 'Daily Telegraph' RETURN collect(f{.*})",
+        "WHERE o.name STARTS WITH 'Daily Telegraph' OPTIONAL MATCH (t:Terms {id: f.terms}) "
+        "RETURN collect(f{.*, items: coalesce(t.items, f.items)})",
     )
     assert isinstance(telegraph, list) and len(telegraph) == 1, "4 rows, one release"
     flow = telegraph[0]
