@@ -37,6 +37,7 @@ from graph.errors import EdflowsError
 from graph.export import PRIVATE_LABELS, decode, encode
 from graph.identifiers import KEY_LABELS, check_labels, check_rel_type
 from graph.queries import query
+from graph.terms import unfold
 
 FORMAT = "edflows-backup"
 VERSION = 1
@@ -247,9 +248,12 @@ class Fingerprint:
 def graph_fingerprint(db: Database, knowledge_only: bool = False) -> str:
     """The fingerprint of everything in the database, as a backup would record it: equal for
     two databases with the same nodes, relationships and properties (internal ids aside).
-    `knowledge_only` leaves out what an export leaves out (the audit trail and the tokens):
-    the fingerprint of what `edflows export` writes, to compare with a graph rebuilt from it."""
+    `knowledge_only` leaves out what an export leaves out (the audit trail and the tokens) and
+    reads each flow whole, as an export writes it (its terms node folded in, its row hash
+    left out: graph/terms.py): the fingerprint of what `edflows export` writes, to compare
+    with a graph rebuilt from it, however that graph stores its flows."""
     fingerprint = Fingerprint()
+    terms: dict[str, dict[str, Any]] = {}
 
     def private(labels: list[str]) -> bool:
         return knowledge_only and bool(PRIVATE_LABELS & set(labels))
@@ -258,16 +262,22 @@ def graph_fingerprint(db: Database, knowledge_only: bool = False) -> str:
         labels = sorted(record["labels"])
         if private(labels):
             return
+        if knowledge_only and labels == ["Terms"]:  # nodes come before relationships
+            terms[record["props"]["id"]] = dict(record["props"])
+            return
         fingerprint.add(["node", {"labels": labels, "properties": encode(record["props"])}])
 
     def rel(record: Record) -> None:
         if private(record["start_labels"]) or private(record["end_labels"]):
             return
+        props = record["props"]
+        if knowledge_only and record["type"] == "FLOW":
+            props = unfold(props, terms.get(str(props.get("terms"))))
         entry = {
             "type": record["type"],
             "start": [_key_label(record["start_labels"]), record["start"]],
             "end": [_key_label(record["end_labels"]), record["end"]],
-            "properties": encode(record["props"]),
+            "properties": encode(props),
         }
         fingerprint.add(["rel", entry])
 
