@@ -26,7 +26,7 @@ from graph.errors import EdflowsError
 from graph.identifiers import KEY_LABELS, SHARED_LAYERS, check_labels, check_rel_type
 from graph.journeys import JourneyService, check_layer, layers_for
 from graph.queries import query
-from graph.terms import split, terms_id, unfold
+from graph.terms import shared_values, split, terms_id, unfold
 
 FORMAT = "edflows-graph"
 VERSION = 1
@@ -154,6 +154,10 @@ def import_graph(
     ]
     groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     lean_terms: dict[str, dict[str, Any]] = {}
+    # claims that many flows carry alike are stored once, as a load stores them (graph/terms.py)
+    common = shared_values(
+        r["properties"] for r in data["relationships"] if r.get("type") == "FLOW"
+    )
     for r in data["relationships"]:
         start_label, end_label = r["start"][0], r["end"][0]
         if start_label not in KEY_LABELS or end_label not in KEY_LABELS:
@@ -161,7 +165,7 @@ def import_graph(
         check_rel_type(r["type"])
         props = decode(r["properties"])
         if r["type"] == "FLOW":  # stored lean again: its terms on their node (graph/terms.py)
-            props, terms = split(props)
+            props, terms = split(props, common)
             if terms:
                 props["terms"] = terms_id(terms)
                 lean_terms[props["terms"]] = terms

@@ -36,7 +36,7 @@ from graph.model import (
     last_day,
 )
 from graph.queries import query
-from graph.terms import content_key, split, terms_id
+from graph.terms import content_key, shared_values, split, terms_id
 
 BATCH = 5000
 Progress = Callable[[str, int, int], None]
@@ -177,6 +177,7 @@ def lean_rows(rows: list[dict[str, Any]], shared: dict[str, dict[str, Any]]) -> 
     out = LeanRows(rows=[], shared={"": {}})
     split_shared: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
     keys_of: dict[str, str] = {}
+    common = shared_values(row["props"] for row in rows)  # claims many flows carry alike
     for key, props in shared.items():
         own, terms = split(props)
         split_shared[key] = (own, terms)
@@ -184,7 +185,7 @@ def lean_rows(rows: list[dict[str, Any]], shared: dict[str, dict[str, Any]]) -> 
     for row in rows:
         shared_key = row.get("shared", "")
         shared_own, shared_terms = split_shared.get(shared_key, ({}, {}))
-        own, terms = split(row["props"])
+        own, terms = split(row["props"], common)
         if not terms:  # the usual bulk row: its terms are the shared ones
             if shared_key not in keys_of:
                 keys_of[shared_key] = terms_id(shared_terms) if shared_terms else ""

@@ -17,6 +17,7 @@ from graph.audit import list_entries
 from graph.db import Database
 from graph.errors import EdflowsError
 from graph.export import export_graph, import_graph
+from graph.terms import unfold
 from loaders.curated_files import curated_path
 from loaders.registry import run_load
 from tests.support.demo import DEMO
@@ -45,14 +46,20 @@ def _load_small_graph(db: Database, shared_data: Path, tmp_path: Path) -> None:
 
 
 def _snapshot(db: Database) -> tuple[dict[Any, Any], list[Any]]:
+    """The knowledge, as stored: every node but the terms nodes, and every relationship, each
+    flow read whole (its terms node folded in, graph/terms.py). How flows share their terms
+    is storage: an import may share claims a little differently from the loads that wrote them,
+    as it sees every flow at once."""
     nodes, _, _ = db.driver.execute_query(
         # the knowledge: the audit trail and tokens are never exported (see the last test)
-        "MATCH (n) WHERE NOT (n:AuditEntry OR n:Token) "
+        "MATCH (n) WHERE NOT (n:AuditEntry OR n:Token OR n:Terms) "
         "RETURN labels(n) AS labels, properties(n) AS props",
         database_=db.database,
     )
     rels, _, _ = db.driver.execute_query(
-        "MATCH (a)-[r]->(b) RETURN type(r) AS type, a.id AS a, b.id AS b, properties(r) AS props",
+        "MATCH (a)-[r]->(b) OPTIONAL MATCH (t:Terms {id: r.terms}) "
+        "RETURN type(r) AS type, a.id AS a, b.id AS b, properties(r) AS props, "
+        "properties(t) AS terms",
         database_=db.database,
     )
     by_node = {(tuple(sorted(r["labels"])), r["props"]["id"]): r["props"] for r in nodes}
@@ -64,15 +71,18 @@ def _snapshot(db: Database) -> tuple[dict[Any, Any], list[Any]]:
             r["type"],
             r["a"],
             r["b"],
-            json.dumps(
-                {k: v for k, v in r["props"].items() if k != "row_hash"},
-                sort_keys=True,
-                default=repr,
-            ),
+            json.dumps(unfold(r["props"], r["terms"]), sort_keys=True, default=repr),
         )
         for r in rels
     )
     return by_node, by_rel
+
+
+def _terms_nodes(db: Database) -> int:
+    records, _, _ = db.driver.execute_query(
+        "MATCH (t:Terms) RETURN count(t) AS n", database_=db.database
+    )
+    return int(records[0]["n"])
 
 
 def test_json_round_trip_is_exact(db: Database, shared_data: Path, tmp_path: Path) -> None:
@@ -86,9 +96,9 @@ def test_json_round_trip_is_exact(db: Database, shared_data: Path, tmp_path: Pat
     write_json(export_graph(db), path)
     data = json.loads(path.read_text(encoding="utf-8"))
     # the terms nodes are not exported: each flow carries its terms whole (graph/terms.py)
-    terms = [key for key in before_nodes if key[0] == ("Terms",)]
+    terms = _terms_nodes(db)
     assert terms, "flows share terms nodes"
-    knowledge = len(before_nodes) - len(terms)
+    knowledge = len(before_nodes)
     assert data["counts"] == {"nodes": knowledge, "relationships": len(before_rels)}
     assert any(n["labels"] == ["Source"] for n in data["nodes"]), "sources are exported"
 
@@ -96,6 +106,7 @@ def test_json_round_trip_is_exact(db: Database, shared_data: Path, tmp_path: Pat
         import_graph(db, data)
     import_graph(db, data, replace=True)
     after_nodes, after_rels = _snapshot(db)
+    assert 0 < _terms_nodes(db) <= terms, "the import stores the flows lean again"
     assert after_nodes.keys() == before_nodes.keys()
     for key, props in before_nodes.items():
         assert after_nodes[key] == props, key

@@ -72,3 +72,22 @@ def test_hop_queries_read_every_term_they_show_from_the_terms_node() -> None:
         assert len(found) == 1, name
         keys = {e.strip()[1:] for e in found[0].split(",")}
         assert keys == set(HOP_PROPERTIES) & TERM_FIELDS, name
+
+
+def test_claims_many_flows_carry_alike_are_stored_once_and_others_stay_on_the_flow() -> None:
+    census = '[{"source": "govuk-census"}]'
+    rows = [
+        row("flow:census:1", claims_json=census, **TERMS),
+        row("flow:census:2", claims_json=census, **TERMS),
+        row("flow:map:1", claims_json='[{"source": "school-1-map", "locator": "line 2"}]', **TERMS),
+    ]
+    lean = lean_rows(rows, {})
+    own = {r["id"]: r["props"] for r in lean.rows}
+    assert "claims_json" not in own["flow:census:1"] and "claims_json" not in own["flow:census:2"]
+    assert own["flow:census:1"]["terms"] == own["flow:census:2"]["terms"]
+    assert lean.terms[own["flow:census:1"]["terms"]]["claims_json"] == census
+    assert own["flow:map:1"]["claims_json"].startswith('[{"source": "school-1-map"')
+    assert own["flow:map:1"]["terms"] != own["flow:census:1"]["terms"]
+    # folded back, each flow reads whole again
+    folded = unfold(own["flow:census:2"], lean.terms[own["flow:census:2"]["terms"]])
+    assert folded["claims_json"] == census and folded["items"] == TERMS["items"]
