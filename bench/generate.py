@@ -360,3 +360,33 @@ def national_rows(shared_data: Path) -> int:
     schools = _schools(shared_data / "schools" / "2017-2018_england_spine.csv")
     per_school = min(SCALES["national"]["per_school"], sum(n for _, n in MIX.values()))
     return len(schools) * per_school
+
+
+def split_school_maps(path: Path, part_rows: int, folder: Path) -> list[Path]:
+    """The one school-maps file as parts of at most `part_rows` rows (at least one school's
+    rows each: a school's rows stay together, as the loader replaces a school's map whole),
+    written into `folder` as part-NN.csv; the header repeated in each."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("part-*.csv"):
+        old.unlink()
+    parts: list[Path] = []
+    with path.open(newline="") as handle:
+        header = handle.readline()
+        rows: list[str] = []
+        school = None
+
+        def flush() -> None:
+            part = folder / f"part-{len(parts) + 1:02d}.csv"
+            part.write_text(header + "".join(rows))
+            parts.append(part)
+            rows.clear()
+
+        for line in handle:
+            urn = line.split(",", 1)[0]
+            if urn != school and len(rows) >= part_rows:
+                flush()
+            school = urn
+            rows.append(line)
+        if rows:
+            flush()
+    return parts

@@ -14,6 +14,7 @@ from types import TracebackType
 from typing import Any
 
 from graph.db import Database
+from graph.writer import console_progress
 
 UNITS = {"": 1, "B": 1, "KIB": 1024, "MIB": 1024**2, "GIB": 1024**3, "TIB": 1024**4}
 
@@ -40,6 +41,7 @@ class TxMemoryProbe:
         self.peak_heap_bytes = 0
         self.heap_max_bytes = 0
         self.samples = 0
+        self.written: dict[str, int] = {}  # rows written so far in the load, by stage
         self.errors: list[str] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._poll, daemon=True)
@@ -56,6 +58,12 @@ class TxMemoryProbe:
     ) -> None:
         self._stop.set()
         self._thread.join(timeout=30)
+
+    def progress(self, stage: str, done: int, total: int) -> None:
+        """A loader's progress callback (graph/writer.py `Progress`): shown, and kept, so
+        that a refused transaction's heap can be put per flow written so far."""
+        self.written[stage] = done
+        console_progress(stage, done, total)
 
     def _poll(self) -> None:
         while not self._stop.is_set():
