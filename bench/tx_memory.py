@@ -3,7 +3,8 @@
 A thread polls `SHOW TRANSACTIONS` (each transaction's estimated heap) and the JVM's heap in use
 every `interval` seconds while the main thread loads, and keeps the peaks. With the number of
 flows written, the peak per flow says how large a file ONE transaction can take under the
-server's limit on the memory of all transactions (`dbms.memory.transaction.total.max`).
+server's limits on a transaction's memory (`LIMITS`; by default 70% of the heap for all
+transactions together).
 """
 
 from __future__ import annotations
@@ -16,6 +17,12 @@ from typing import Any
 from graph.db import Database
 from graph.writer import console_progress
 
+# the limits a transaction's memory meets (0: none), the smallest of which applies to a load
+LIMITS = (
+    "dbms.memory.transaction.total.max",
+    "db.memory.transaction.total.max",
+    "db.memory.transaction.max",
+)
 UNITS = {"": 1, "B": 1, "KIB": 1024, "MIB": 1024**2, "GIB": 1024**3, "TIB": 1024**4}
 
 
@@ -84,13 +91,18 @@ class TxMemoryProbe:
 
     def result(self, flows: int, national_flows: int | None = None) -> dict[str, Any]:
         """The peaks, per flow, and what a file of `national_flows` would need in one
-        transaction, beside the server's limit on all transactions' memory."""
-        limit = None
-        try:
-            rows = self.db.read("bench_setting", setting="dbms.memory.transaction.total.max")
-            limit = parse_bytes(rows[0]["value"]) if rows else None
-        except Exception as exc:  # noted, not raised
-            self.errors.append(f"setting: {type(exc).__name__}")
+        transaction, beside the smallest of the server's limits on a transaction's memory."""
+        limits: list[int] = []
+        for setting in LIMITS:
+            try:
+                rows = self.db.read("bench_setting", setting=setting)
+            except Exception as exc:  # noted, not raised
+                self.errors.append(f"setting {setting}: {type(exc).__name__}")
+                continue
+            value = parse_bytes(rows[0]["value"]) if rows else None
+            if value:  # 0: no limit
+                limits.append(value)
+        limit = min(limits, default=None)
         per_flow = self.peak_tx_bytes / flows if flows and self.peak_tx_bytes else None
         out: dict[str, Any] = {
             "samples": self.samples,

@@ -5,6 +5,7 @@ answers, the plain-Cypher rows' reading, sizes and the ratio lines. No Neo4j, no
 from __future__ import annotations
 
 import gzip
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -25,6 +26,8 @@ from bench.baselines import (
     size_summary,
     witness_classes,
 )
+from bench.generate import split_school_maps
+from bench.runner import _memory_refusal
 from bench.tx_memory import parse_bytes
 from graph.traversal import Edge, FlowGraph, classify, layered_bfs
 
@@ -180,3 +183,27 @@ def test_neo4j_byte_settings_parse() -> None:
     assert parse_bytes("512.00KiB") == 512 * 1024
     assert parse_bytes("0B") == 0
     assert parse_bytes("2g") is None and parse_bytes(None) is None
+
+
+def test_the_one_school_maps_file_splits_at_school_boundaries(tmp_path: Path) -> None:
+    lines = ["urn,system\n"] + [f"{urn},s{k}\n" for urn in (1, 2, 3, 4) for k in range(3)]
+    whole = tmp_path / "school_maps.csv"
+    whole.write_text("".join(lines))
+    parts = split_school_maps(whole, 5, tmp_path / "parts")
+    texts = [p.read_text().splitlines() for p in parts]
+    assert [p.name for p in parts] == ["part-01.csv", "part-02.csv"]
+    assert all(t[0] == "urn,system" for t in texts)
+    assert [len(t) - 1 for t in texts] == [6, 6]  # two schools each: none cut in two
+    assert [row for t in texts for row in t[1:]] == [line.strip() for line in lines[1:]]
+    assert len(split_school_maps(whole, 100, tmp_path / "parts")) == 1
+    assert len(list((tmp_path / "parts").glob("*.csv"))) == 1  # the old parts are gone
+
+
+def test_a_memory_refusal_is_told_from_other_failures() -> None:
+    class Refused(Exception):
+        code = "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
+
+    wrapped = RuntimeError("the load failed")
+    wrapped.__cause__ = Refused("The allocation of an extra 2.0 MiB would use more than ...")
+    assert _memory_refusal(Refused()) and _memory_refusal(wrapped)
+    assert not _memory_refusal(RuntimeError("Neo.ClientError.Schema.ConstraintValidationFailed"))
