@@ -5,9 +5,15 @@ generate the SYNTHETIC inputs, then measure each figure beside its baseline in t
 because these machines are noisy and only ratios compare across runs:
 
 - load:  the project's loaders vs one MERGE per row on the same rows and constraints, and the
-         absolute time of the full national load (real files + synthetic inputs)
-- reach: p50/p95/p99 over random (school, item) pairs vs a naive variable-length pattern with a
-         timeout, every answer checked against a breadth-first search in Python
+         absolute time of the full national load (real files + synthetic inputs); the school
+         maps as ONE file in ONE transaction, its heap polled (bench/tx_memory.py), in parts
+         only if Neo4j refuses it for its memory (said so in the output)
+- reach: p50/p95/p99 over random (school, item) pairs, warm and with a cold cache, vs three
+         baselines (bench/baselines.py): the id-only naive variable-length pattern with a
+         timeout, plain Cypher that returns the same answer (SHORTEST 1, hop fields), and the
+         limit, an in-process BFS over every flow loaded in advance (ratios warm and cold p95
+         to its p95); every answer checked against that BFS (organisations, hop counts,
+         classes), and each answer's size in bytes, plain and gzip
 - paths and subgraph: p95 of /paths and /schools/{urn}/graph over HTTP
 - api:   requests/s and p95 over HTTP with 1, 10 and 50 clients vs the same calls made through
          the driver directly (the ratio is the API's overhead)
