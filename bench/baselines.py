@@ -42,7 +42,7 @@ NO = len(EVIDENCE)  # the rank of a flow that cannot carry the item
 Witness = tuple[str, tuple[str, ...]]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Arc:
     """One flow in effect, as the BFS needs it."""
 
@@ -84,6 +84,9 @@ class LimitBFS:
         self.index = index
         self.out: dict[str, list[Arc]] = defaultdict(list)
         self.flows = 0
+        # one copy of each distinct list of items (most flows share their terms): a national
+        # adjacency is half a million flows
+        self._items: dict[tuple[str, ...], tuple[str, ...]] = {}
 
     def add(
         self,
@@ -95,7 +98,9 @@ class LimitBFS:
         tier: int | None = None,
         disputed: Iterable[str] = (),
     ) -> None:
-        self.out[src].append(Arc(dst, flow_id, layer, tuple(items), tier, frozenset(disputed)))
+        listed = tuple(items)
+        listed = self._items.setdefault(listed, listed)
+        self.out[src].append(Arc(dst, flow_id, layer, listed, tier, frozenset(disputed)))
         self.flows += 1
 
     def sort(self) -> None:
