@@ -7,10 +7,11 @@ releases to SYNTHETIC recipients. Every generated name starts with "SYNTHETIC" a
 generated row cites one source of kind `synthetic` that says so. Deterministic from `--seed`.
 
 The files are in the formats the project's own loaders read, so the benchmark measures the
-real loaders: `products.csv` (suppliers loader, compiled format), `school_maps/part-NN.csv`
-(school-maps loader; schools grouped by local authority, each part an atomic load of at most
-PART_ROWS rows, as a group of authorities would compile them) and `releases.csv` (releases
-loader). `manifest.json` records the scale, the seed and the counts.
+real loaders: `products.csv` (suppliers loader, compiled format), `school_maps.csv` (school-maps
+loader: every school's map in ONE file, schools in local-authority order, loaded as ONE
+transaction) and `releases.csv` (releases loader). `manifest.json` records the scale, the seed
+and the counts. (`part_rows` splits the school maps into files of at most that many rows,
+`school_maps/part-NN.csv`, for a server whose heap cannot take one transaction.)
 """
 
 from __future__ import annotations
@@ -114,9 +115,9 @@ CATEGORY_ITEMS: dict[str, list[str]] = {
 SYNTHETIC_PER_CATEGORY = 10  # synthetic products added to each category
 HOSTS = 12  # synthetic hosting sub-processors, each with its own datacentre sub-processor
 ART9 = "SYNTHETIC: 9(2)(g) substantial public interest"
-# rows per school-maps file: each file is one transaction, and Neo4j holds a transaction's
-# changes in its heap (about 10 KB a flow), so a 4 GiB heap takes parts of this size
-PART_ROWS = 60_000
+# the one school-maps file (each file is one transaction: see bench/tx_memory.py for what it
+# holds in Neo4j's heap)
+SCHOOL_MAPS = "school_maps.csv"
 
 
 @dataclass
@@ -127,8 +128,15 @@ class Generated:
     manifest: dict[str, Any]
 
 
-def generate(shared_data: Path, out: Path, scale: str = "national", seed: int = 1) -> Generated:
-    """Write the synthetic inputs for `scale` into `out` (created; existing files replaced)."""
+def generate(
+    shared_data: Path,
+    out: Path,
+    scale: str = "national",
+    seed: int = 1,
+    part_rows: int | None = None,
+) -> Generated:
+    """Write the synthetic inputs for `scale` into `out` (created; existing files replaced):
+    the school maps as ONE file, or (`part_rows`) as parts of at most that many rows."""
     if scale not in SCALES:
         raise ValueError(f"scale must be one of {', '.join(SCALES)}")
     size = SCALES[scale]
@@ -148,8 +156,10 @@ def generate(shared_data: Path, out: Path, scale: str = "national", seed: int = 
     if parts.exists():
         for old in parts.glob("*.csv"):
             old.unlink()
-    parts.mkdir(exist_ok=True)
-    rows, files = _school_maps(parts, schools, la_of, products, size["per_school"], rng, title)
+    (out / SCHOOL_MAPS).unlink(missing_ok=True)
+    rows, files = _school_maps(
+        out, schools, la_of, products, size["per_school"], rng, title, part_rows
+    )
     releases, recipients = _releases(
         out / "releases.csv",
         shared_data / "npd-releases" / "releases.csv",
@@ -235,16 +245,18 @@ def _synthetic_products(path: Path, title: str) -> dict[str, list[tuple[str, lis
 
 
 def _school_maps(
-    folder: Path,
+    out: Path,
     schools: list[str],
     la_of: dict[str, str],
     products: dict[str, list[tuple[str, list[str]]]],
     per_school: int,
     rng: random.Random,
     title: str,
+    part_rows: int | None = None,
 ) -> tuple[int, list[str]]:
-    """School-maps CSVs: about `per_school` systems per school, by the MIX of categories; the
-    schools in LA order, a new part when the next LA would take a part past PART_ROWS."""
+    """The school-maps CSV: about `per_school` systems per school, by the MIX of categories;
+    the schools in LA order. With `part_rows`: parts, a new one when the next LA would take a
+    part past `part_rows`."""
     catalogue = curated_catalogue()
     special = {i for i in catalogue.items if _special(catalogue, i)}
     quota = [c for c, (_, n) in MIX.items() for _ in range(n)][:per_school]
@@ -255,14 +267,20 @@ def _school_maps(
         by_la.setdefault(la_of[urn], []).append(urn)
     groups: list[list[str]] = [[]]
     for urns in by_la.values():
-        if groups[-1] and (len(groups[-1]) + len(urns)) * len(quota) > PART_ROWS:
+        if part_rows and groups[-1] and (len(groups[-1]) + len(urns)) * len(quota) > part_rows:
             groups.append([])
         groups[-1].extend(urns)
+    names = (
+        [SCHOOL_MAPS]
+        if len(groups) == 1
+        else [f"school_maps/part-{n:02d}.csv" for n in range(1, len(groups) + 1)]
+    )
+    if len(groups) > 1:
+        (out / "school_maps").mkdir(exist_ok=True)
     rows, files = 0, []
-    for n, group in enumerate(groups, 1):
-        name = f"school_maps/part-{n:02d}.csv"
+    for name, group in zip(names, groups, strict=True):
         files.append(name)
-        with (folder / f"part-{n:02d}.csv").open("w", newline="") as handle:
+        with (out / name).open("w", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(header)
             for urn in group:
@@ -334,3 +352,41 @@ def _special(catalogue: Any, item_id: str) -> bool:
             return True
         item = catalogue.items.get(item.parent) if item.parent else None
     return False
+
+
+def national_rows(shared_data: Path) -> int:
+    """The school-map rows of the national scale: every school of the real list, each with the
+    systems of the MIX (for the one-transaction estimate of a smaller run)."""
+    schools = _schools(shared_data / "schools" / "2017-2018_england_spine.csv")
+    per_school = min(SCALES["national"]["per_school"], sum(n for _, n in MIX.values()))
+    return len(schools) * per_school
+
+
+def split_school_maps(path: Path, part_rows: int, folder: Path) -> list[Path]:
+    """The one school-maps file as parts of at most `part_rows` rows (at least one school's
+    rows each: a school's rows stay together, as the loader replaces a school's map whole),
+    written into `folder` as part-NN.csv; the header repeated in each."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("part-*.csv"):
+        old.unlink()
+    parts: list[Path] = []
+    with path.open(newline="") as handle:
+        header = handle.readline()
+        rows: list[str] = []
+        school = None
+
+        def flush() -> None:
+            part = folder / f"part-{len(parts) + 1:02d}.csv"
+            part.write_text(header + "".join(rows))
+            parts.append(part)
+            rows.clear()
+
+        for line in handle:
+            urn = line.split(",", 1)[0]
+            if urn != school and len(rows) >= part_rows:
+                flush()
+            school = urn
+            rows.append(line)
+        if rows:
+            flush()
+    return parts

@@ -1,8 +1,10 @@
 """The benchmark's own parts, on a small real graph: the SYNTHETIC generator is deterministic,
-labels everything it makes and writes files the project's loaders accept; the benchmark's
-independent breadth-first search agrees with the reach service; the naive baseline query
-finds the same organisations when it finishes. (The benchmark's timings are not tested here:
-performance is measured by bench/run, never asserted in a test.)"""
+labels everything it makes and writes the school maps as ONE file the project's loaders accept;
+the benchmark's independent breadth-first search (the limit baseline) agrees with the reach
+service on the organisations, their classes and their hop counts; the naive baseline query
+finds the same organisations when it finishes; the plain-Cypher same-answer baseline gives the
+same organisations, classes and hop counts, with each hop's fields. (The benchmark's timings
+are not tested here: performance is measured by bench/run, never asserted in a test.)"""
 
 from __future__ import annotations
 
@@ -10,14 +12,18 @@ import csv
 import itertools
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from bench.baselines import LimitBFS, cypher_answer, flow_rank, witness_classes
 from bench.generate import generate
-from bench.runner import PythonBFS, render_table
+from bench.runner import render_table
 from graph.db import Database
 from graph.journey_query import JourneyQuery
 from graph.journeys import JourneyService, layers_for
+from graph.results import HOP_PROPERTIES
+from graph.terms import unfold
 from loaders.registry import run_load
 
 pytestmark = pytest.mark.integration
@@ -49,11 +55,11 @@ def test_the_generator_is_deterministic_and_labels_what_it_makes(
     other = generate(mini_shared, tmp_path / "c", "small", seed=4)
     for name in first.manifest["files"]:
         assert (first.folder / name).read_bytes() == (second.folder / name).read_bytes()
-    part = "school_maps/part-01.csv"
-    assert (first.folder / part).read_bytes() != (other.folder / part).read_bytes()
+    maps = "school_maps.csv"
+    assert (first.folder / maps).read_bytes() != (other.folder / maps).read_bytes()
     assert first.manifest["synthetic"] is True and first.manifest["schools"] == SCHOOLS
-    assert first.manifest["school_map_files"] == ["school_maps/part-01.csv"]
-    with (first.folder / "school_maps" / "part-01.csv").open() as handle:
+    assert first.manifest["school_map_files"] == [maps]  # ONE file
+    with (first.folder / maps).open() as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == SCHOOLS * 20
     assert all(
@@ -63,6 +69,10 @@ def test_the_generator_is_deterministic_and_labels_what_it_makes(
         releases = list(csv.DictReader(handle))
     assert releases and all(r["recipient"].startswith("SYNTHETIC") for r in releases)
     assert all(r["source_kind"] == "synthetic" and not r["source_url"] for r in releases)
+    # asked for parts: the same rows, split at local-authority boundaries
+    split = generate(mini_shared, tmp_path / "d", "small", seed=3, part_rows=SCHOOLS * 10)
+    assert len(split.manifest["school_map_files"]) > 1
+    assert split.manifest["school_map_rows"] == first.manifest["school_map_rows"]
 
 
 def test_generated_inputs_load_and_the_python_bfs_agrees_with_reach(
@@ -77,7 +87,7 @@ def test_generated_inputs_load_and_the_python_bfs_agrees_with_reach(
     for name, file in (
         ("suppliers", "products.csv"),
         ("releases", "releases.csv"),
-        ("school-maps", "school_maps/part-01.csv"),
+        ("school-maps", "school_maps.csv"),
     ):
         report = run_load(db, name, str(inputs.folder / file))
         assert report.written.get("flows"), (name, report.written)
@@ -90,28 +100,49 @@ def test_generated_inputs_load_and_the_python_bfs_agrees_with_reach(
 
     journeys = JourneyService(db)
     index = journeys.index()
-    bfs = PythonBFS.load(db, index)
-    with (inputs.folder / "school_maps" / "part-01.csv").open() as handle:
+    bfs = LimitBFS.load(db, index)
+    with (inputs.folder / "school_maps.csv").open() as handle:
         urns = sorted({r["urn"] for r in csv.DictReader(handle)})
     items = ["pupil.contact.postcode", "pupil.identity.name", "pupil.online.browsing_history",
              "pupil.characteristics.ethnicity", "pupil.biometric.fingerprint_template"]  # fmt: skip
     compared = 0
     for urn, item in itertools.product(urns[:6], items):
         result = journeys.reach(JourneyQuery(origin=urn, item=item))
-        got = {r.actor.id: r.evidence for r in result.reached}
-        assert got == bfs.reach(f"school:{urn}", item), (urn, item)
-        compared += len(got)
-        # the naive baseline, when it finishes, finds the same organisations
+        got = {r.actor.id: (r.evidence, r.hops) for r in result.reached}
         start = f"school:{urn}"
-        rows = db.read(
-            "bench_naive_reach",
-            timeout=30,
-            start=start,
-            covering=sorted(index.covering(item)),
-            item_tier=index.tier(item),
-            layers=layers_for(start),
-        )
+        assert got == witness_classes(bfs.answer(start, item)), (urn, item)
+        compared += len(got)
+        covering, item_tier = index.covering(item), index.tier(item)
+        params: dict[str, Any] = {
+            "start": start,
+            "covering": sorted(covering),
+            "item_tier": item_tier,
+            "layers": layers_for(start),
+        }
+        # the naive baseline, when it finishes, finds the same organisations
+        rows = db.read("bench_naive_reach", timeout=30, **params)
         assert {r["ids"][-1] for r in rows} == set(got), (urn, item)
+        if urn not in urns[:2]:
+            continue  # the plain-Cypher baseline on 10 pairs (its first plans cost ~1-2 s)
+        # the plain-Cypher baseline gives the same answer: organisations, classes, hops, and
+        # a path of flows that run from the school to the organisation, each with its fields
+        rows = db.read_plain("bench_shortest_reach", timeout=30, **params)
+        assert cypher_answer(rows) == got, (urn, item)
+        for row in rows:
+            ends = [(h["from_id"], h["to_id"]) for h in row["path"]]
+            assert ends[0][0] == start and ends[-1][1] == row["id"]
+            assert all(a[1] == b[0] for a, b in itertools.pairwise(ends))
+            for hop in row["path"]:
+                assert set(HOP_PROPERTIES) <= set(hop), (urn, item, hop["id"])
+                flow = unfold(hop, hop["terms"])  # its items are on its terms node
+                rank = flow_rank(
+                    flow.get("items") or (),
+                    flow.get("tier"),
+                    frozenset(flow.get("disputed_items") or ()),
+                    covering,
+                    item_tier,
+                )
+                assert rank <= row["class_rank"], (urn, item, hop["id"])
     assert compared > 100  # the pairs reach suppliers, sub-processors and NPD recipients
 
 
