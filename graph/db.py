@@ -220,7 +220,7 @@ class Database:
                     failure: Exception = exc
                     budget = self.settings.unavailable_retry_time
                 except (DriverError, Neo4jError) as exc:
-                    if not exc.is_retryable():
+                    if not exc.is_retryable() or _too_big(exc):
                         raise
                     failure = exc
                     budget = self.settings.retry_time
@@ -246,7 +246,17 @@ class Database:
                 f"Neo4j at {self.uri} refused the user name or password",
                 "Check NEO4J_USER and NEO4J_PASSWORD.",
             ) from exc
-        except ClientError as exc:
+        except Neo4jError as exc:
+            if exc.code in MEMORY_LIMIT_CODES:
+                raise EdflowsError(
+                    "Neo4j refused the transaction: it needs more memory than the server allows "
+                    "one transaction (nothing was written)",
+                    "Give Neo4j a larger heap (EDFLOWS_HEAP for `edflows neo4j start`, or "
+                    "db.memory.transaction.total.max on your server), or load the file in "
+                    f"parts.\n{exc}",
+                ) from exc
+            if not isinstance(exc, ClientError):
+                raise
             if exc.code and exc.code.startswith("Neo.ClientError.Security."):
                 raise EdflowsError(
                     f"Neo4j at {self.uri} refused the login ({exc.code.rsplit('.', 1)[-1]})",
@@ -272,3 +282,17 @@ class Database:
                     f"Neo4j at {self.uri} is not reachable", str(exc)
                 ) from exc
             raise
+
+
+# Transient by Neo4j's codes, but the same transaction meets the same limit again: not retried.
+MEMORY_LIMIT_CODES = frozenset(
+    {
+        "Neo.TransientError.General.MemoryPoolOutOfMemoryError",
+        "Neo.TransientError.General.TransactionMemoryLimit",
+    }
+)
+
+
+def _too_big(exc: Exception) -> bool:
+    """Whether Neo4j refused a transaction for its memory limit (retrying cannot help)."""
+    return isinstance(exc, Neo4jError) and exc.code in MEMORY_LIMIT_CODES
