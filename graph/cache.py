@@ -251,6 +251,14 @@ class CacheSnapshot:
         if self.cache:
             self.cache.steps.keep_steps(self.generation, key, rows_by_node)
 
+    def layer(self, key: tuple[str, str | None, bool]) -> dict[str, list[Step]] | None:
+        """A school layer's kept steps (graph/stepcache.py `layer`); None without a cache."""
+        return self.cache.steps.layer(self.generation, key) if self.cache else None
+
+    def keep_layer(self, key: tuple[str, str | None, bool], steps: dict[str, list[Step]]) -> None:
+        if self.cache:
+            self.cache.steps.keep_layer(self.generation, key, steps)
+
     def claim_steps(
         self, key: StepKey, nodes: list[str]
     ) -> tuple[list[str], list[threading.Event]]:

@@ -205,9 +205,9 @@ class JourneyService:
         """The item-restricted flows within `q.max_hops` of `start`, one step a hop: the flows
         in effect out of (or into) the frontier in the SHARED layers (national, catalogue:
         `_step_rows`, kept in the cache), of which `classify` keeps those that can carry the
-        item. A school's own layer is never in a step nor in the cache: when the answer follows
-        it (it starts at that school, or the query names the layer), its flows are read once
-        per answer (`_layer_steps`) and joined in here."""
+        item. A school's own layer is never in a shared step: when the answer follows it (it
+        starts at that school, or the query names the layer), its flows are read apart
+        (`_layer_steps`, kept per layer) and joined in here."""
         index = self.index()
         covering = frozenset(index.covering(q.item, q.include_derived))
         item_tier = index.tier(q.item)
@@ -250,19 +250,16 @@ class JourneyService:
 
     def _step_rows(self, key: StepKey, frontier: list[str], forward: bool) -> dict[str, list[Step]]:
         """Every flow in effect out of (or into) each frontier organisation, any item: from the
-        cache where it has them, the rest in one query, kept for the graph's generation (all
-        but a school's flows out: its own map, the start of its own journeys only. Flows INTO
-        schools are few and are kept: the upstream of a national dataset asks all 26,000
-        schools at one step)."""
+        cache where it has them, the rest in one query, kept for the graph's generation (a
+        school's steps too: its shared-layer flows, a few census returns; its own map is in
+        `_layer_steps`)."""
         rows_by_node = self.cache.steps(key, frontier)
         asked = [n for n in frontier if n not in rows_by_node]
         if not asked:
             return rows_by_node
         # what another request is fetching right now is waited for, not asked again; what
         # it could not keep (a change touched it meanwhile) is claimed and fetched anew
-        direct = [n for n in asked if forward and n.startswith("school:")]  # never kept
-        rows_by_node.update(self._fetch_steps(key, direct))
-        wanted = [n for n in asked if n not in rows_by_node]
+        wanted = asked
         for attempt in range(STEP_ROUNDS):
             if not wanted:
                 break
@@ -283,7 +280,7 @@ class JourneyService:
         return rows_by_node
 
     def _fetch_steps(self, key: StepKey, nodes: list[str]) -> dict[str, list[Step]]:
-        """The step rows of `nodes` from Neo4j, kept in the cache (but schools' steps out)."""
+        """The step rows of `nodes` from Neo4j, kept in the cache."""
         if not nodes:
             return {}
         name, day = key
@@ -298,26 +295,33 @@ class JourneyService:
             layers=list(SHARED_LAYERS),
         ):
             fetched[step[0] if forward else step[1]].append(step)
-        self.cache.keep_steps(
-            key,
-            {n: r for n, r in fetched.items() if not (forward and n.startswith("school:"))},
-        )
+        self.cache.keep_steps(key, fetched)
         return fetched
 
     def _layer_steps(
         self, layers: list[str], day: str | None, forward: bool
     ) -> dict[str, list[Step]]:
         """The flows in effect of the school layers among `layers`, by the node a step starts
-        from (its sender forward, its recipient backward). Never cached: few, and one school's."""
+        from (its sender forward, its recipient backward). Kept apart from the shared steps,
+        for the cache's generation only: any change the cache follows drops them all."""
         by_node: dict[str, list[Step]] = {}
         for layer in layers:
             if layer in SHARED_LAYERS:
                 continue
-            school = f"school:{layer.removeprefix('school:')}"
-            for row in self.db.read("reach_layer_flows", school=school, layer=layer, as_of=day):
-                other = row["to_node"] if forward else row["from_node"]
-                step: Step = (row["from_id"], row["to_id"], row["flow"], other)
-                by_node.setdefault(step[0] if forward else step[1], []).append(step)
+            key = (layer, day, forward)
+            kept = self.cache.layer(key)
+            if kept is None:
+                kept = {}
+                school = f"school:{layer.removeprefix('school:')}"
+                for row in self.db.read("reach_layer_flows", school=school, layer=layer, as_of=day):
+                    other = row["to_node"] if forward else row["from_node"]
+                    # not through the shared copies (`compact`): the shared steps' flows
+                    # never meet a school's layer (tests/integration/test_layers.py)
+                    step: Step = (row["from_id"], row["to_id"], row["flow"], other)
+                    kept.setdefault(step[0] if forward else step[1], []).append(step)
+                self.cache.keep_layer(key, kept)
+            for node, steps in kept.items():
+                by_node.setdefault(node, []).extend(steps)
         return by_node
 
     def _derived_only(self, item: str, include_derived: bool) -> set[str]:

@@ -42,6 +42,7 @@ FORWARD = "reach_step"  # the step query out of organisations; "reach_step_back"
 MAX_ROWS = 150_000
 MAX_SOURCES = 50_000
 HISTORY = 512  # changes followed, remembered for fetches that began before them
+MAX_LAYERS = 2_000  # schools' own layers kept (a few dozen flows each), newest used last
 
 
 class StepCache:
@@ -60,6 +61,11 @@ class StepCache:
         self._hops: dict[tuple[Any, ...], Any] = {}  # keyed (flow id, ...)
         self._hop_keys: dict[str, set[tuple[Any, ...]]] = {}  # flow id -> its hops' keys
         self._fetching: dict[tuple[StepKey, str], threading.Event] = {}
+        # a school's own layer, as `reach_layer_flows` gives it, by (layer, day, forward):
+        # kept for the cache's generation only, and dropped by any change the cache follows
+        self._layers: OrderedDict[tuple[str, str | None, bool], dict[str, list[Step]]] = (
+            OrderedDict()
+        )
         # the changes followed since the last emptying: (generation before, out of, into)
         self._history: list[tuple[str | None, frozenset[str], frozenset[str]]] = []
         self._befores: set[str | None] = set()  # the generations in `_history`
@@ -77,6 +83,7 @@ class StepCache:
                 self._actors.clear()
                 self._hops.clear()
                 self._hop_keys.clear()
+                self._layers.clear()
                 self._nodes.clear()
                 self._values.clear()
                 self._rows = 0
@@ -90,6 +97,7 @@ class StepCache:
         the flows that changed, and a school's own hops and sources. What stays is the same in
         both generations (graph/generation.py `effects` decides; it gives None otherwise)."""
         with self._lock:
+            self._layers.clear()  # a school's own map is small: read again after any change
             for (name, _day), entry in self._steps.items():
                 for node in effects.out_of if name == FORWARD else effects.into:
                     dropped = entry.pop(node, None)
@@ -276,9 +284,38 @@ class StepCache:
             self._hops[key] = hop
             self._hop_keys.setdefault(str(key[0]), set()).add(key)
 
+    def layer(
+        self, generation: str | None, key: tuple[str, str | None, bool]
+    ) -> dict[str, list[Step]] | None:
+        """A school layer's steps by the node they start from, if kept (None: not kept)."""
+        with self._lock:
+            if not self._readable(generation):
+                return None
+            found = self._layers.get(key)
+            if found is not None:
+                self._layers.move_to_end(key)
+            return found
+
+    def keep_layer(
+        self,
+        generation: str | None,
+        key: tuple[str, str | None, bool],
+        steps: dict[str, list[Step]],
+    ) -> None:
+        """Keep a layer read at `generation`: only the cache's own (a read from before a
+        change the cache followed may be older than what it holds)."""
+        with self._lock:
+            if generation is None or generation != self._generation:
+                return
+            self._layers[key] = steps
+            self._layers.move_to_end(key)
+            while len(self._layers) > MAX_LAYERS:
+                self._layers.popitem(last=False)
+
     def stats(self) -> dict[str, int]:
         with self._lock:
             return {
+                "layers": len(self._layers),
                 "step_queries": len(self._steps),
                 "rows": self._rows,
                 "flows": len(self._flows),

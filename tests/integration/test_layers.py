@@ -248,6 +248,12 @@ def test_the_step_cache_and_the_national_export_never_hold_a_schools_layer(
     assert cache.stats()["flows"] > 0
     cached_layers = {flow.get("layer") for flow in cache._flows.values()}
     assert cached_layers <= {"national", "catalogue"}, cached_layers
+    # A's own layer is kept apart, under its own key, holding its own flows only
+    assert {key[0] for key in cache._layers} == {SCHOOL_A}
+    kept = {
+        step[2]["layer"] for steps in cache._layers.values() for s in steps.values() for step in s
+    }
+    assert kept == {SCHOOL_A}, kept
     # the same journeys again, from the cache: a national origin still does not see A's layer
     national = journeys.reach(JourneyQuery(origin="product:sims", item=POSTCODE)).reached
     assert not any(h.flow_id.startswith("flow:layers-") for r in national for h in r.path)

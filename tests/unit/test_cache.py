@@ -100,7 +100,14 @@ def test_everything_is_kept_for_one_generation_and_dropped_together() -> None:
 
     graph.change("load")
     moved = cache.sync(db)  # a load: every part is empty at once
-    assert cache.stats() == {"step_queries": 0, "rows": 0, "flows": 0, "hops": 0, "entries": 0}
+    assert cache.stats() == {
+        "layers": 0,
+        "step_queries": 0,
+        "rows": 0,
+        "flows": 0,
+        "hops": 0,
+        "entries": 0,
+    }
     assert moved.steps(STEP, ["a"]) == {}
     assert moved.sources({"s1"}) == {}
     assert moved.entry("notice", "100000", lambda: "notice two") == "notice two"
