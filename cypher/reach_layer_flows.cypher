@@ -1,7 +1,8 @@
 // Every flow in effect of ONE school's own layer ($layer = 'school:<urn>'), for a journey that
 // follows it: the flows out of the school ($school) and the onward flows out of the systems
 // its layer sends data to (the only places a school may write flows: graph/editing.py). Same
-// filters and fields as reach_step.cypher; never cached (graph/journeys.py `_layer_steps`).
+// filters and fields as reach_step.cypher; kept apart from the shared steps, per layer, for one
+// generation (graph/journeys.py `_layer_steps`).
 MATCH (s:Actor {id: $school})
 OPTIONAL MATCH (s)-[own:FLOW]->(system:Actor)
 WHERE own.layer = $layer
