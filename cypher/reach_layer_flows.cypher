@@ -2,14 +2,17 @@
 // follows it: the flows out of the school ($school) and the onward flows out of the systems
 // its layer sends data to (the only places a school may write flows: graph/editing.py). Same
 // filters and fields as reach_step.cypher; kept apart from the shared steps, per layer, for one
-// generation (graph/journeys.py `_layer_steps`).
+// generation (graph/journeys.py `_layer_steps`). With $shared (the shared layers), the school's
+// own flows out in those layers come too: its first step of a journey, in the same round trip
+// (the caller keeps them as the school's shared step; [] for none).
 MATCH (s:Actor {id: $school})
 OPTIONAL MATCH (s)-[own:FLOW]->(system:Actor)
 WHERE own.layer = $layer
 WITH s, collect(DISTINCT system) AS systems
 UNWIND [s] + systems AS a
 MATCH (a)-[f:FLOW]->(b:Actor)
-WHERE f.layer = $layer AND f.in_effect
+WHERE (f.layer = $layer OR (a = s AND coalesce(f.layer, 'national') IN $shared))
+  AND f.in_effect
   AND ($as_of IS NULL OR (
         (f.valid_from_day IS NULL OR f.valid_from_day <= date($as_of)) AND
         (f.valid_to_day IS NULL OR f.valid_to_day >= date($as_of))))

@@ -313,12 +313,27 @@ class JourneyService:
             if kept is None:
                 kept = {}
                 school = f"school:{layer.removeprefix('school:')}"
-                for row in self.db.read("reach_layer_flows", school=school, layer=layer, as_of=day):
+                # forward, the school's shared-layer flows out come in the same round trip:
+                # the first step of its journey, kept as its shared step
+                shared = list(SHARED_LAYERS) if forward else []
+                first: list[Step] = []
+                for row in self.db.read(
+                    "reach_layer_flows", school=school, layer=layer, as_of=day, shared=shared
+                ):
+                    if row["flow"].get("layer", "national") != layer:
+                        first.append(
+                            self.cache.compact(
+                                row["from_id"], row["to_id"], row["flow"], row["to_node"]
+                            )
+                        )
+                        continue
                     other = row["to_node"] if forward else row["from_node"]
                     # not through the shared copies (`compact`): the shared steps' flows
                     # never meet a school's layer (tests/integration/test_layers.py)
                     step: Step = (row["from_id"], row["to_id"], row["flow"], other)
                     kept.setdefault(step[0] if forward else step[1], []).append(step)
+                if forward:
+                    self.cache.keep_steps(("reach_step", day), {school: first})
                 self.cache.keep_layer(key, kept)
             for node, steps in kept.items():
                 by_node.setdefault(node, []).extend(steps)
