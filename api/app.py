@@ -36,7 +36,7 @@ from api.routers import (
 from api.sessions import SessionStore
 from graph.cache import GraphCache
 from graph.db import Database
-from graph.runtime import tune_gc
+from graph.runtime import limit_malloc_arenas, tune_gc
 from graph.settings import Settings, get_settings
 
 ROUTERS = [
@@ -77,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.write_limit = RateLimiter(settings.write_limit, 60.0, "writes per token")
         app.state.refusals = Refusals()  # 401, 403 and 429 answers, for GET /refusals
         tune_gc()
+        limit_malloc_arenas()  # before the thread pool's threads make arenas of their own
         try:
             yield
         finally:
