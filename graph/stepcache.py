@@ -20,9 +20,11 @@ every second) is still kept, for the organisations no change since then has touc
 writes, the big steps would never be kept at all. It is
 bounded (rows and sources); when full, the least recently used step query goes first. Only the
 shared layers (national, catalogue) are ever in a step: a school's own layer is read apart for
-the answers that follow it (graph/journeys.py), so the cache cannot carry one school's flows
-into another answer. Schools' steps out (their census returns) are not kept either: each starts
-only its own journeys, and there are 26,000 of them.
+the answers that follow it (graph/journeys.py), so a step cannot carry one school's flows into
+another answer. That layer is kept apart too (`layer`, `keep_layer`): by (layer, day,
+direction), for the cache's own generation only, at most MAX_LAYERS of them, and all dropped by
+any change the cache follows. Schools' steps out (their census returns, a few flows each) are
+kept like any other step, as they are asked.
 """
 
 from __future__ import annotations
